@@ -1,0 +1,2 @@
+import { render } from "preact";
+render(<h1>Pong 3.1</h1>, document.getElementById("app")!);
