@@ -1,0 +1,10 @@
+import type { GameVars } from "./game-session/config";
+import type { GameSession } from "./game-session/game-session";
+import type { Matchmaker } from "./matchmaker/matchmaker";
+
+/** The bindings the game objects need (the Worker's Env extends this). */
+export interface GameEnv extends GameVars {
+  DB: D1Database;
+  GAME_SESSION: DurableObjectNamespace<GameSession>;
+  MATCHMAKER: DurableObjectNamespace<Matchmaker>;
+}

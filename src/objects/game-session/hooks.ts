@@ -1,0 +1,18 @@
+import type { Mode } from "../../shared/engine/types";
+import type { SessionRecord } from "./record";
+
+/**
+ * What a GameSession tells the rest of the system. Kept behind an interface so the object stays
+ * a thin adapter and each concern (D1 rows, tournament reports, metrics) lives in its own module.
+ */
+export interface SessionHooks {
+  /** Writes the match row. Must be idempotent by game id: it may be retried. */
+  recordResult?(rec: SessionRecord): Promise<void>;
+  /** Tells the tournament the result. Must be idempotent by game id: it is retried until it resolves. */
+  reportResult?(rec: SessionRecord): Promise<void>;
+  onGameStarted?(mode: Mode): void;
+  onGameOver?(mode: Mode, reason: string, durationS: number): void;
+  onRejoin?(outcome: "rejoined" | "expired"): void;
+  onTick?(latenessMs: number, skipped: number): void;
+  onBroadcast?(bytes: number): void;
+}

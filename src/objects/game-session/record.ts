@@ -1,0 +1,86 @@
+import type { GameState, Mode, Side } from "../../shared/engine/types";
+import type { EndReason, PlayerInfo, SessionPhase } from "../../shared/protocol/messages";
+import type { SessionConfig } from "./config";
+
+/** One seat of a game: who holds it and whether they are here. */
+export interface SeatRecord {
+  userId: string;
+  username: string;
+  side: Side;
+  present: boolean;
+  /** Out of the match (4P window expired, or resigned): the side is a wall. */
+  out: boolean;
+  /** While absent: epoch ms until which the seat may be retaken. */
+  rejoinDeadline: number | null;
+  /** Whether this seat has connected at least once (player_joined is sent once). */
+  joined: boolean;
+}
+
+export interface TournamentLink {
+  tournamentId: string;
+  matchId: string;
+}
+
+export interface GameResult {
+  winnerSeat: number | null;
+  scores: number[];
+  reason: EndReason | "abandoned";
+}
+
+/**
+ * Everything a GameSession must survive eviction with, stored under one key so every checkpoint
+ * is one atomic write. The engine state inside is a checkpoint (taken at every point and phase
+ * change), not the live state of every tick.
+ */
+export interface SessionRecord {
+  gameId: string;
+  mode: Mode;
+  isPrivate: boolean;
+  config: SessionConfig;
+  tournament: TournamentLink | null;
+  /** User ids allowed to take seats (tournament matches); null means open seats. */
+  reserved: string[] | null;
+  seats: (SeatRecord | null)[];
+  phase: SessionPhase;
+  createdAt: number;
+  startedAt: number | null;
+  endedAt: number | null;
+  countdown: { endsAt: number; reason: "start" | "resume"; lastSent: number } | null;
+  game: GameState;
+  /** Last input seq applied per seat (acknowledged in snapshots). */
+  acks: number[];
+  result: GameResult | null;
+  /** The D1 match row has been written. */
+  recorded: boolean;
+  /** The tournament has acknowledged the result. */
+  reported: boolean;
+  cleanupAt: number | null;
+  /** Waiting lobby expiry when nobody is connected. */
+  idleDeadline: number | null;
+}
+
+export function playerInfos(rec: SessionRecord): PlayerInfo[] {
+  const out: PlayerInfo[] = [];
+  rec.seats.forEach((s, seat) => {
+    if (s)
+      out.push({
+        seat,
+        side: s.side,
+        userId: s.userId,
+        username: s.username,
+        present: s.present,
+        out: s.out,
+        rejoinDeadline: s.rejoinDeadline,
+      });
+  });
+  return out;
+}
+
+/** Seats still in the match (taken and not out). */
+export function activeSeats(rec: SessionRecord): number[] {
+  const out: number[] = [];
+  rec.seats.forEach((s, i) => {
+    if (s && !s.out) out.push(i);
+  });
+  return out;
+}
