@@ -1,10 +1,32 @@
 import { Hono } from "hono";
-import type { Env } from "./env";
+import type { AppEnv } from "./auth/session";
+import { handleError, notFoundError, errorResponse } from "./http/errors";
+import { authRoutes } from "./routes/auth";
+import { leaderboardRoutes } from "./routes/leaderboard";
+import { meRoutes } from "./routes/me";
+import { userRoutes } from "./routes/users";
 
 /** The Hono application: API routes and health. Static assets are served by the assets binding. */
 export function createApp() {
-  const app = new Hono<{ Bindings: Env }>();
+  const app = new Hono<AppEnv>();
+  app.onError(handleError);
+  app.notFound(() => errorResponse(notFoundError()));
+
   app.get("/healthz", (c) => c.json({ ok: true, service: "pong-edge" }));
+
+  // API responses are per-user and never cached.
+  app.use("/api/*", async (c, next) => {
+    await next();
+    c.header("Cache-Control", "no-store");
+    c.header("X-Content-Type-Options", "nosniff");
+  });
+  app.route("/api/auth", authRoutes);
+  app.route("/api/me", meRoutes);
+  app.route("/api/users", userRoutes);
+  app.route("/api/leaderboard", leaderboardRoutes);
+  // Unknown /api/* paths (and wrong methods): JSON 404, never the SPA's index.html.
+  app.all("/api/*", () => errorResponse(notFoundError()));
+
   // Anything not handled above: static client (SPA fallback is configured on the assets binding).
   app.all("*", (c) => c.env.ASSETS.fetch(c.req.raw));
   return app;

@@ -1,0 +1,69 @@
+/**
+ * RateLimiter: a sliding-window counter shared by every Worker instance. One object per key
+ * (`env.RATE_LIMITER.idFromName("login:ip:203.0.113.7")`), SQLite-backed, called over RPC:
+ *
+ *   const r = await env.RATE_LIMITER.get(id).hit(limit, windowMs);
+ *   if (!r.allowed) -> 429, Retry-After = ceil(r.retryAfterMs / 1000)
+ *
+ * A hit is allowed when fewer than `limit` hits were recorded in the last `windowMs`; allowed
+ * hits are recorded, refused ones are not (a locked-out client regains access one window after
+ * its oldest counted attempt, however often it keeps trying). An alarm deletes the object's
+ * storage once a full window has passed without hits, so idle keys cost nothing.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../worker/env";
+
+export interface RateLimitResult {
+  allowed: boolean;
+  /** Hits still allowed in the current window after this one. */
+  remaining: number;
+  /** 0 when allowed; otherwise how long until the next hit would be allowed. */
+  retryAfterMs: number;
+}
+
+/** Hard cap on `limit`, which bounds the rows one object stores. */
+const MAX_LIMIT = 10_000;
+
+export class RateLimiter extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private tableReady = false;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+  }
+
+  /**
+   * Counts one attempt. `now` defaults to the clock; tests pass their own timestamps to step
+   * through windows without waiting.
+   */
+  async hit(limit: number, windowMs: number, now: number = Date.now()): Promise<RateLimitResult> {
+    if (!Number.isFinite(limit) || limit < 1 || !Number.isFinite(windowMs) || windowMs <= 0 || !Number.isFinite(now)) {
+      throw new RangeError("hit(limit >= 1, windowMs > 0, now)");
+    }
+    const cap = Math.min(Math.floor(limit), MAX_LIMIT);
+    if (!this.tableReady) {
+      this.sql.exec("CREATE TABLE IF NOT EXISTS hits (ts INTEGER NOT NULL)");
+      this.tableReady = true;
+    }
+    this.sql.exec("DELETE FROM hits WHERE ts <= ?", now - windowMs);
+    const rows = this.sql.exec<{ n: number; oldest: number | null }>("SELECT COUNT(*) AS n, MIN(ts) AS oldest FROM hits").one();
+    const count = rows.n;
+    if (count >= cap) {
+      // The (count - cap + 1)-th oldest hit has to leave the window before a new one fits.
+      const unblock = this.sql
+        .exec<{ ts: number }>("SELECT ts FROM hits ORDER BY ts ASC LIMIT 1 OFFSET ?", count - cap)
+        .one().ts;
+      return { allowed: false, remaining: 0, retryAfterMs: Math.max(1, unblock + windowMs - now) };
+    }
+    this.sql.exec("INSERT INTO hits (ts) VALUES (?)", now);
+    await this.ctx.storage.setAlarm(Math.max(now, Date.now()) + windowMs);
+    return { allowed: true, remaining: cap - count - 1, retryAfterMs: 0 };
+  }
+
+  /** Fires a window after the latest hit: nothing in storage still counts, so drop it all. */
+  override async alarm(): Promise<void> {
+    await this.ctx.storage.deleteAll();
+    this.tableReady = false; // deleteAll() also drops the table
+  }
+}
