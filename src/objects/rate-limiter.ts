@@ -23,6 +23,9 @@ export interface RateLimitResult {
 
 /** Hard cap on `limit`, which bounds the rows one object stores. */
 const MAX_LIMIT = 10_000;
+const DAY_MS = 86_400_000;
+
+const clamp = (v: number, lo: number, hi: number) => (Number.isFinite(v) ? Math.min(hi, Math.max(lo, v)) : lo);
 
 export class RateLimiter extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -38,17 +41,17 @@ export class RateLimiter extends DurableObject<Env> {
    * through windows without waiting.
    */
   async hit(limit: number, windowMs: number, now: number = Date.now()): Promise<RateLimitResult> {
-    if (!Number.isFinite(limit) || limit < 1 || !Number.isFinite(windowMs) || windowMs <= 0 || !Number.isFinite(now)) {
-      throw new RangeError("hit(limit >= 1, windowMs > 0, now)");
-    }
-    const cap = Math.min(Math.floor(limit), MAX_LIMIT);
+    // Out-of-range arguments are clamped rather than thrown (a throw here would surface as an
+    // uncaught exception inside the object): limit 1..MAX_LIMIT, window 1 ms..1 day.
+    const cap = clamp(Math.floor(limit), 1, MAX_LIMIT);
+    windowMs = clamp(windowMs, 1, DAY_MS);
+    if (!Number.isFinite(now)) now = Date.now();
     if (!this.tableReady) {
       this.sql.exec("CREATE TABLE IF NOT EXISTS hits (ts INTEGER NOT NULL)");
       this.tableReady = true;
     }
     this.sql.exec("DELETE FROM hits WHERE ts <= ?", now - windowMs);
-    const rows = this.sql.exec<{ n: number; oldest: number | null }>("SELECT COUNT(*) AS n, MIN(ts) AS oldest FROM hits").one();
-    const count = rows.n;
+    const count = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM hits").one().n;
     if (count >= cap) {
       // The (count - cap + 1)-th oldest hit has to leave the window before a new one fits.
       const unblock = this.sql

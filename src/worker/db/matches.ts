@@ -107,9 +107,6 @@ function validate(input: RecordMatchInput): void {
 export async function recordMatch(db: Db, input: RecordMatchInput): Promise<RecordMatchResult> {
   validate(input);
 
-  const existing = await storedDeltas(db, input.id);
-  if (existing) return { recorded: false, ratingChanges: existing };
-
   const ids = input.players.map((p) => p.userId);
   const rows = await db.select({ id: users.id, rating: users.rating }).from(users).where(inArray(users.id, ids)).all();
   if (rows.length !== ids.length) throw new RecordMatchError("recordMatch: unknown user id among players");
@@ -163,7 +160,7 @@ export async function recordMatch(db: Db, input: RecordMatchInput): Promise<Reco
   const [matchResult] = await db.batch([insertMatch, ...insertPlayers, ...updateUsers]);
   const recorded = (matchResult as D1Result).meta.changes === 1;
   if (!recorded) {
-    // Another writer won the race between our pre-check and our batch.
+    // Recorded before (a retry) or by a concurrent call: nothing of this batch took effect.
     return { recorded: false, ratingChanges: (await storedDeltas(db, input.id)) ?? {} };
   }
   return { recorded: true, ratingChanges: deltas };
