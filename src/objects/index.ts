@@ -1,3 +1,5 @@
 // Durable Object classes exported by the Worker entry (src/worker/index.ts re-exports this
 // file). Add one line per class; also add its binding and [[migrations]] entry in wrangler.toml.
 export { RateLimiter } from "./rate-limiter";
+export { GameSession } from "./game-session/game-session";
+export { Matchmaker } from "./matchmaker/matchmaker";

@@ -5,6 +5,7 @@ import { authRoutes } from "./routes/auth";
 import { leaderboardRoutes } from "./routes/leaderboard";
 import { meRoutes } from "./routes/me";
 import { userRoutes } from "./routes/users";
+import { gameRoutes, gameSocket, playRoutes } from "./routes/games";
 
 /** The Hono application: API routes and health. Static assets are served by the assets binding. */
 export function createApp() {
@@ -24,6 +25,9 @@ export function createApp() {
   app.route("/api/me", meRoutes);
   app.route("/api/users", userRoutes);
   app.route("/api/leaderboard", leaderboardRoutes);
+  app.route("/api/play", playRoutes);
+  app.route("/api/games", gameRoutes);
+  app.get("/ws/game/:gameId", (c) => gameSocket(c.req.raw, c.env, c.req.param("gameId")));
   // Unknown /api/* paths (and wrong methods): JSON 404, never the SPA's index.html.
   app.all("/api/*", () => errorResponse(notFoundError()));
 

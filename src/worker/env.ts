@@ -1,8 +1,11 @@
+import type { GameEnv } from "../objects/env";
 import type { RateLimiter } from "../objects/rate-limiter";
 
 /** Bindings and variables the Worker and its Durable Objects receive (see wrangler.toml). */
-export interface Env {
+export interface Env extends GameEnv {
   ASSETS: Fetcher;
+  /** Extra origins (comma-separated) allowed to open game WebSockets besides the app's own. */
+  ALLOWED_ORIGINS?: string;
   /** "production" (or anything else) | "development" | "test". Only development/test relax secret checks. */
   APP_ENV: string;
   /** Accounts, matches, tournaments (src/worker/db/schema.ts). */

@@ -19,13 +19,15 @@ import {
   type SessionPhase,
 } from "../../shared/protocol/messages";
 import { encodeSnapshot, viewOf, type SnapshotView } from "../../shared/protocol/snapshot";
-import { sessionConfigFromVars, type GameVars, type SessionConfig } from "./config";
+import { sessionConfigFromVars, type SessionConfig } from "./config";
 import { FixedRateClock } from "./fixed-rate-clock";
 import { InputLimiter } from "./input-limiter";
 import { activeSeats, playerInfos, type GameResult, type SessionRecord, type TournamentLink } from "./record";
 import { AlarmTickDriver, TimerTickDriver, type TickDriver } from "./tick-driver";
 import { logEvent } from "../log";
+import type { GameEnv } from "../env";
 import type { SessionHooks } from "./hooks";
+import { createSessionHooks } from "./session-hooks";
 
 /** What a socket carries through hibernation. */
 interface SocketAttachment {
@@ -73,7 +75,7 @@ const KEYFRAME_EVERY = 60;
  * All durable facts live in one storage record; sockets carry their seat in their attachment,
  * so a woken or restarted object rebuilds everything it needs.
  */
-export class GameSession<E extends GameVars & { DB?: D1Database } = GameVars & { DB?: D1Database }> extends DurableObject<E> {
+export class GameSession extends DurableObject<GameEnv> {
   private rec: SessionRecord | null = null;
   private clock: FixedRateClock | null = null;
   private driver: TickDriver | null = null;
@@ -84,20 +86,15 @@ export class GameSession<E extends GameVars & { DB?: D1Database } = GameVars & {
   private readonly events: GameEvent[] = [];
   private hooks: SessionHooks;
 
-  constructor(ctx: DurableObjectState, env: E) {
+  constructor(ctx: DurableObjectState, env: GameEnv) {
     super(ctx, env);
-    this.hooks = this.createHooks();
+    this.hooks = createSessionHooks(env);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     ctx.blockConcurrencyWhile(async () => {
       this.rec = (await ctx.storage.get<SessionRecord>(RECORD_KEY)) ?? null;
       this.alarmAt = await ctx.storage.getAlarm();
       if (this.rec) this.rec.game = restoreGame(this.rec.game);
     });
-  }
-
-  /** Extension point for later features (D1 rows, tournament reports, metrics). */
-  protected createHooks(): SessionHooks {
-    return {};
   }
 
   // ------------------------------------------------------------------ RPC
@@ -804,6 +801,7 @@ export class GameSession<E extends GameVars & { DB?: D1Database } = GameVars & {
     const rec = this.rec;
     if (!rec) return;
     await this.ctx.storage.put(RECORD_KEY, { ...rec, game: serializeGame(rec.game) });
+    this.hooks.onSaved?.(rec);
   }
 
   /** Test helper: the live engine state. */

@@ -10,6 +10,8 @@ export interface SessionHooks {
   recordResult?(rec: SessionRecord): Promise<void>;
   /** Tells the tournament the result. Must be idempotent by game id: it is retried until it resolves. */
   reportResult?(rec: SessionRecord): Promise<void>;
+  /** After every checkpoint (phase change, point): for the live-games list. Must not block. */
+  onSaved?(rec: SessionRecord): void;
   onGameStarted?(mode: Mode): void;
   onGameOver?(mode: Mode, reason: string, durationS: number): void;
   onRejoin?(outcome: "rejoined" | "expired"): void;

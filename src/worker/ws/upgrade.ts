@@ -25,11 +25,11 @@ export async function forwardUpgrade(request: Request, env: Env, id: string, tar
   if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
     return reject(426, "upgrade_required", "expected a WebSocket upgrade", { kind });
   }
-  if (!originAllowed(request, env.ALLOWED_ORIGINS)) {
-    return reject(403, "forbidden_origin", "this origin may not open game sockets", { kind, origin: request.headers.get("Origin") });
-  }
   const user = await readSession(request, env);
   if (!user) return reject(401, "unauthorized", "sign in to connect", { kind });
+  if (!originAllowed(request, env.ALLOWED_ORIGINS)) {
+    return reject(403, "forbidden_origin", "this origin may not open game sockets", { kind, userId: user.id, origin: request.headers.get("Origin") });
+  }
   const stub = target(env, id);
   if (!stub) return reject(404, "not_found", "no such game", { kind, userId: user.id });
 

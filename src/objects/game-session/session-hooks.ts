@@ -1,0 +1,45 @@
+import { createDb } from "../../worker/db/client";
+import { recordMatch } from "../../worker/db/matches";
+import type { GameEnv } from "../env";
+import { logEvent } from "../log";
+import type { SessionHooks } from "./hooks";
+import type { SessionRecord } from "./record";
+
+/** The production wiring of a GameSession's hooks: D1 rows and the live-games list. */
+export function createSessionHooks(env: GameEnv): SessionHooks {
+  return {
+    async recordResult(rec: SessionRecord): Promise<void> {
+      const result = rec.result;
+      if (!result || result.reason === "abandoned" || result.winnerSeat === null) return;
+      const winner = rec.seats[result.winnerSeat];
+      if (!winner) return;
+      const players = rec.seats.flatMap((s, seat) => (s ? [{ userId: s.userId, seat, side: s.side, score: result.scores[seat] ?? 0 }] : []));
+      await recordMatch(createDb(env.DB), {
+        id: rec.gameId,
+        mode: rec.tournament ? "tournament" : rec.mode,
+        players,
+        winnerId: winner.userId,
+        reason: result.reason,
+        startedAt: rec.startedAt ?? rec.createdAt,
+        endedAt: rec.endedAt ?? Date.now(),
+        tournamentId: rec.tournament?.tournamentId ?? null,
+      });
+    },
+
+    onSaved(rec: SessionRecord): void {
+      // Best effort and off the hot path: the live list is advisory, sessions stay authoritative.
+      const stub = env.MATCHMAKER.get(env.MATCHMAKER.idFromName("global"));
+      stub
+        .gameUpdated({
+          gameId: rec.gameId,
+          mode: rec.mode,
+          phase: rec.phase,
+          players: rec.seats.flatMap((s) => (s ? [s.username] : [])),
+          userIds: rec.seats.flatMap((s) => (s ? [s.userId] : [])),
+          scores: [...rec.game.scores],
+          updatedAt: Date.now(),
+        })
+        .catch((err: unknown) => logEvent("warn", "matchmaker.update_failed", { gameId: rec.gameId, error: err }));
+    },
+  };
+}
