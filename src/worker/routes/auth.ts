@@ -2,6 +2,7 @@
 import { Hono, type Context } from "hono";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "../auth/password";
 import { clearSessionCookie, setSessionCookie, signSession, type AppEnv, type SessionUser } from "../auth/session";
+import { resolveJwtSecret } from "../auth/secret";
 import { parseLogin, parseRegistration } from "../auth/validation";
 import { createDb, isUniqueViolation } from "../db/client";
 import { findUserByUsername, insertUser } from "../db/users";
@@ -23,7 +24,7 @@ export const authRoutes = new Hono<AppEnv>()
   .post("/register", async (c) => {
     const { username, password } = parseRegistration(await readJsonObject(c));
     // Fail fast on misconfiguration before doing any work or writing a row.
-    await signSession({ id: "-", username: "-" }, c.env);
+    resolveJwtSecret(c.env);
     const { limit, windowMs } = registerLimits(c.env);
     await enforceRateLimits(c.env, [{ key: `register:ip:${clientIp(c.req.raw)}`, limit, windowMs }]);
 
@@ -42,7 +43,7 @@ export const authRoutes = new Hono<AppEnv>()
   })
   .post("/login", async (c) => {
     const { username, password } = parseLogin(await readJsonObject(c));
-    await signSession({ id: "-", username: "-" }, c.env);
+    resolveJwtSecret(c.env);
     const { limit, windowMs } = loginLimits(c.env);
     await enforceRateLimits(c.env, [
       { key: `login:ip:${clientIp(c.req.raw)}`, limit, windowMs },
