@@ -89,6 +89,7 @@ export class GameSession extends DurableObject<GameEnv> {
   constructor(ctx: DurableObjectState, env: GameEnv) {
     super(ctx, env);
     this.hooks = createSessionHooks(env);
+    this.hooks.onWake?.();
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     ctx.blockConcurrencyWhile(async () => {
       this.rec = (await ctx.storage.get<SessionRecord>(RECORD_KEY)) ?? null;
@@ -214,12 +215,16 @@ export class GameSession extends DurableObject<GameEnv> {
     if (isPlayer) {
       for (const old of this.socketsOf(userId)) {
         const att = old.deserializeAttachment() as SocketAttachment | null;
-        if (att && att.seat === seat) old.close(CloseCode.replaced, "replaced by a newer connection");
+        if (att && att.seat === seat) {
+          this.hooks.onSocketClose?.("replaced");
+          old.close(CloseCode.replaced, "replaced by a newer connection");
+        }
       }
     }
     const attachment: SocketAttachment = { userId, username, seat: isPlayer ? seat : -1 };
     this.ctx.acceptWebSocket(server, [isPlayer ? "player" : "spectator", `user:${userId}`]);
     server.serializeAttachment(attachment);
+    this.hooks.onSocketOpen?.(isPlayer ? "player" : "spectator");
 
     this.send(server, this.welcome(attachment));
     if (this.lastView) server.send(encodeSnapshot(this.lastView, null));
@@ -231,11 +236,15 @@ export class GameSession extends DurableObject<GameEnv> {
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
     const now = Date.now();
     const parsed = parseClientMessage(raw);
+    const bytes = typeof raw === "string" ? raw.length : raw.byteLength;
     if (!parsed.ok) {
       if (parsed.code === "too_large") {
+        this.hooks.onReceived?.(bytes, "too_large");
+        this.hooks.onSocketClose?.("too_large");
         ws.close(CloseCode.tooLarge, "frame too large");
         return;
       }
+      this.hooks.onReceived?.(bytes, "invalid");
       this.sendError(ws, parsed.code, parsed.message);
       return;
     }
@@ -251,8 +260,10 @@ export class GameSession extends DurableObject<GameEnv> {
     let limiter = this.limiters.get(ws);
     if (!limiter) this.limiters.set(ws, (limiter = new InputLimiter(now)));
     const verdict = limiter.take(now);
+    this.hooks.onReceived?.(bytes, verdict === "ok" ? "ok" : "dropped");
     if (verdict === "abuse") {
       logEvent("warn", "ws.input_abuse", { gameId: rec.gameId, userId: att.userId });
+      this.hooks.onSocketClose?.("abuse");
       ws.close(CloseCode.policyViolation, "input flood");
       return;
     }
@@ -274,13 +285,14 @@ export class GameSession extends DurableObject<GameEnv> {
     }
   }
 
-  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    // Closes the server initiated were counted where they were decided; these are the clients'.
+    if (code !== CloseCode.tooLarge && code !== CloseCode.policyViolation && code !== CloseCode.replaced) this.hooks.onSocketClose?.("client");
     await this.onSocketGone(ws);
-    void code;
-    void reason;
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
+    this.hooks.onSocketClose?.("error");
     await this.onSocketGone(ws);
   }
 
@@ -430,7 +442,10 @@ export class GameSession extends DurableObject<GameEnv> {
     s.out = true;
     s.present = false;
     s.rejoinDeadline = null;
-    for (const ws of this.socketsOf(s.userId)) ws.close(CloseCode.normal, why === "resigned" ? "resigned" : "rejoin window expired");
+    for (const ws of this.socketsOf(s.userId)) {
+      this.hooks.onSocketClose?.("out");
+      ws.close(CloseCode.normal, why === "resigned" ? "resigned" : "rejoin window expired");
+    }
     const remaining = activeSeats(rec);
     const anyPresent = remaining.some((i) => rec.seats[i]!.present);
     if (remaining.length === 0 || (!anyPresent && rec.mode === "2p")) {
@@ -568,7 +583,7 @@ export class GameSession extends DurableObject<GameEnv> {
         // A socket closing under us: its close handler deals with it.
       }
     }
-    this.hooks.onBroadcast?.(bytes.byteLength);
+    this.hooks.onSent?.(bytes.byteLength, this.ctx.getWebSockets().length, "snapshot");
   }
 
   // ------------------------------------------------------------------ the end
@@ -587,7 +602,10 @@ export class GameSession extends DurableObject<GameEnv> {
     await this.save(); // persisted before anyone hears of it: a second alarm sees "finished"
     this.broadcastSnapshot();
     this.broadcast(this.gameOverMessage(rec.result));
-    for (const ws of this.ctx.getWebSockets()) ws.close(CloseCode.normal, "game over");
+    for (const ws of this.ctx.getWebSockets()) {
+      this.hooks.onSocketClose?.("game_over");
+      ws.close(CloseCode.normal, "game over");
+    }
     logEvent("info", "game.over", {
       gameId: rec.gameId,
       mode: rec.mode,
@@ -613,7 +631,10 @@ export class GameSession extends DurableObject<GameEnv> {
     rec.recorded = true; // nothing to record in D1 for an abandoned game
     await this.save();
     if (started) this.broadcast(this.gameOverMessage(rec.result));
-    for (const ws of this.ctx.getWebSockets()) ws.close(CloseCode.normal, "game abandoned");
+    for (const ws of this.ctx.getWebSockets()) {
+      this.hooks.onSocketClose?.("game_over");
+      ws.close(CloseCode.normal, "game abandoned");
+    }
     logEvent("info", "game.abandoned", { gameId: rec.gameId, mode: rec.mode, tournamentId: rec.tournament?.tournamentId });
     this.hooks.onGameOver?.(rec.mode, "abandoned", rec.startedAt ? (now - rec.startedAt) / 1000 : 0);
     await this.completeAfterGame(now);
@@ -775,11 +796,13 @@ export class GameSession extends DurableObject<GameEnv> {
   }
 
   private send(ws: WebSocket, msg: ServerMessage): void {
+    const text = JSON.stringify(msg);
     try {
-      ws.send(JSON.stringify(msg));
+      ws.send(text);
     } catch {
       // closing socket
     }
+    this.hooks.onSent?.(text.length, 1, "json");
   }
 
   private sendError(ws: WebSocket, code: ErrorCode, message: string): void {
@@ -788,13 +811,15 @@ export class GameSession extends DurableObject<GameEnv> {
 
   private broadcast(msg: ServerMessage): void {
     const text = JSON.stringify(msg);
-    for (const ws of this.ctx.getWebSockets()) {
+    const sockets = this.ctx.getWebSockets();
+    for (const ws of sockets) {
       try {
         ws.send(text);
       } catch {
         // closing socket
       }
     }
+    this.hooks.onSent?.(text.length, sockets.length, "json");
   }
 
   private async save(): Promise<void> {

@@ -15,6 +15,14 @@ export interface SessionHooks {
   onGameStarted?(mode: Mode): void;
   onGameOver?(mode: Mode, reason: string, durationS: number): void;
   onRejoin?(outcome: "rejoined" | "expired"): void;
+  /** Each time the loop runs due ticks: how late the first one was against its schedule. */
   onTick?(latenessMs: number, skipped: number): void;
-  onBroadcast?(bytes: number): void;
+  /** One frame sent to `sockets` sockets (a snapshot is serialized once, sent to all). */
+  onSent?(bytes: number, sockets: number, kind: "snapshot" | "json"): void;
+  /** One frame received from a client, and what became of it. */
+  onReceived?(bytes: number, outcome: "ok" | "invalid" | "dropped" | "too_large"): void;
+  onSocketOpen?(role: "player" | "spectator"): void;
+  onSocketClose?(reason: "client" | "error" | "replaced" | "game_over" | "too_large" | "abuse" | "out"): void;
+  /** The object was (re)built in memory: new instance after eviction, restart or hibernation. */
+  onWake?(): void;
 }
