@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { SignJWT, base64url } from "jose";
 import { describe, expect, it } from "vitest";
-import { DEV_ONLY_JWT_SECRET, resolveJwtSecret } from "../../src/worker/auth/secret";
+import { DEV_ONLY_JWT_SECRET, isLocalHost, resolveJwtSecret } from "../../src/worker/auth/secret";
 import { JWT_AUDIENCE, JWT_ISSUER, readSession, signSession } from "../../src/worker/auth/session";
 import type { Env } from "../../src/worker/env";
 import { BASE, PASSWORD, errorOf, fetchWithEnv, get, register, uniqueName } from "./helpers";
@@ -123,8 +123,8 @@ describe("readSession (shared with WebSocket upgrades)", () => {
 
 describe("JWT secret policy", () => {
   const body = () => JSON.stringify({ username: uniqueName("cfg"), password: PASSWORD });
-  const registerReq = (payload = body()) =>
-    new Request(`${BASE}/api/auth/register`, { method: "POST", headers: { "Content-Type": "application/json" }, body: payload });
+  const registerReq = (payload = body(), origin = BASE) =>
+    new Request(`${origin}/api/auth/register`, { method: "POST", headers: { "Content-Type": "application/json" }, body: payload });
 
   it.each([
     ["missing", undefined],
@@ -155,16 +155,34 @@ describe("JWT secret policy", () => {
     expect(res.status).toBe(201);
   });
 
-  it("development without JWT_SECRET uses the dev-only secret (works locally without .dev.vars)", async () => {
+  it("development without JWT_SECRET, on a local host, uses the dev-only secret (works without .dev.vars)", async () => {
     const dev = { APP_ENV: "development", JWT_SECRET: undefined };
-    const res = await fetchWithEnv(registerReq(), dev);
+    const local = "http://localhost:8787";
+    const res = await fetchWithEnv(registerReq(body(), local), dev);
     expect(res.status).toBe(201);
     const { token } = await res.json<{ token: string }>();
-    const me = await fetchWithEnv(new Request(`${BASE}/api/me`, { headers: { Authorization: `Bearer ${token}` } }), dev);
+    const me = await fetchWithEnv(new Request(`${local}/api/me`, { headers: { Authorization: `Bearer ${token}` } }), dev);
     expect(me.status).toBe(200);
     // ...and such a token means nothing to a server with a real secret.
     expect(await meStatus(token)).toBe(401);
-    expect(resolveJwtSecret(dev)).toBe(DEV_ONLY_JWT_SECRET);
+    expect(resolveJwtSecret(dev, "http://127.0.0.1:8787/")).toBe(DEV_ONLY_JWT_SECRET);
+    expect(resolveJwtSecret(dev, "http://192.168.1.20:8787/")).toBe(DEV_ONLY_JWT_SECRET);
+  });
+
+  it("development without JWT_SECRET on a public host (a deploy of the shipped [vars]) still refuses", async () => {
+    const dev = { APP_ENV: "development", JWT_SECRET: undefined };
+    const res = await fetchWithEnv(registerReq(body(), "https://pong.example.com"), dev);
+    expect(res.status).toBe(500);
+    expect(await errorOf(res)).toMatchObject({ code: "server_misconfigured" });
+    const short = await fetchWithEnv(registerReq(body(), "https://pong.example.com"), { APP_ENV: "development", JWT_SECRET: "short" });
+    expect(short.status).toBe(500);
+    expect(() => resolveJwtSecret(dev)).toThrow();
+    expect(() => resolveJwtSecret(dev, "https://localhost.evil.com/")).toThrow();
+  });
+
+  it("isLocalHost", () => {
+    for (const h of ["localhost", "app.localhost", "127.0.0.1", "[::1]", "10.1.2.3", "172.20.0.5", "192.168.0.9"]) expect(isLocalHost(h)).toBe(true);
+    for (const h of ["example.com", "localhost.evil.com", "172.32.0.1", "8.8.8.8", "192.169.0.1", "pong.workers.dev"]) expect(isLocalHost(h)).toBe(false);
   });
 
   it("signSession refuses directly as well", async () => {

@@ -28,13 +28,22 @@ const JWT_ALG = "HS256";
 /** Longer strings are not our tokens; refuse them before any crypto. */
 const MAX_TOKEN_LENGTH = 4096;
 
-function keyFor(env: Env): Uint8Array {
-  return new TextEncoder().encode(resolveJwtSecret(env));
+function keyFor(env: Env, requestUrl?: string): Uint8Array {
+  return new TextEncoder().encode(resolveJwtSecret(env, requestUrl));
 }
 
-/** Signs a session token. Throws ApiError 500 `server_misconfigured` when no usable secret. */
-export async function signSession(user: SessionUser, env: Env, now = Date.now()): Promise<string> {
-  const key = keyFor(env);
+/**
+ * Signs a session token. `requestUrl` (the request being answered) lets local development run
+ * without a JWT_SECRET (see secret.ts). Throws ApiError 500 `server_misconfigured` when there is
+ * no usable secret.
+ */
+export async function signSession(
+  user: SessionUser,
+  env: Env,
+  opts: { requestUrl?: string; now?: number } = {},
+): Promise<string> {
+  const key = keyFor(env, opts.requestUrl);
+  const now = opts.now ?? Date.now();
   const iat = Math.floor(now / 1000);
   return new SignJWT({ name: user.username })
     .setProtectedHeader({ alg: JWT_ALG, typ: "JWT" })
@@ -68,7 +77,7 @@ export function extractToken(request: Request): string | null {
 export async function readSession(request: Request, env: Env): Promise<SessionUser | null> {
   const token = extractToken(request);
   if (token === null || token.length > MAX_TOKEN_LENGTH) return null;
-  const key = keyFor(env);
+  const key = keyFor(env, request.url);
   try {
     const { payload } = await jwtVerify(token, key, {
       algorithms: [JWT_ALG],

@@ -15,7 +15,7 @@ const usernameTaken = () => new ApiError(409, "username_taken", "That username i
 const badCredentials = () => new ApiError(401, "invalid_credentials", "Wrong username or password.");
 
 async function issueSession(c: Context<AppEnv>, user: SessionUser, status: 200 | 201) {
-  const token = await signSession(user, c.env);
+  const token = await signSession(user, c.env, { requestUrl: c.req.url });
   setSessionCookie(c, token);
   return c.json({ user: { id: user.id, username: user.username }, token }, status);
 }
@@ -24,7 +24,7 @@ export const authRoutes = new Hono<AppEnv>()
   .post("/register", async (c) => {
     const { username, password } = parseRegistration(await readJsonObject(c));
     // Fail fast on misconfiguration before doing any work or writing a row.
-    resolveJwtSecret(c.env);
+    resolveJwtSecret(c.env, c.req.url);
     const { limit, windowMs } = registerLimits(c.env);
     await enforceRateLimits(c.env, [{ key: `register:ip:${clientIp(c.req.raw)}`, limit, windowMs }]);
 
@@ -43,7 +43,7 @@ export const authRoutes = new Hono<AppEnv>()
   })
   .post("/login", async (c) => {
     const { username, password } = parseLogin(await readJsonObject(c));
-    resolveJwtSecret(c.env);
+    resolveJwtSecret(c.env, c.req.url);
     const { limit, windowMs } = loginLimits(c.env);
     await enforceRateLimits(c.env, [
       { key: `login:ip:${clientIp(c.req.raw)}`, limit, windowMs },
