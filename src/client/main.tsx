@@ -1,2 +1,7 @@
 import { render } from "preact";
-render(<h1>Pong 3.1</h1>, document.getElementById("app")!);
+import { App } from "./App";
+import { refreshSession } from "./session";
+import "./styles.css";
+
+void refreshSession();
+render(<App />, document.getElementById("app")!);

@@ -1,0 +1,109 @@
+import { api, type MatchSummary } from "../api";
+import { Link } from "../components/Link";
+import { LoadError } from "../components/LoadError";
+import { formatDate, formatDateTime, formatWinRate } from "../format";
+import { useApiResource } from "../useApiResource";
+
+export function Profile({ username }: { username: string }) {
+  const [resource, retry] = useApiResource(() => api.profile(username), `profile:${username}`);
+
+  if (resource.status === "loading")
+    return (
+      <section class="panel" aria-labelledby="page-title">
+        <h1 id="page-title" tabIndex={-1}>
+          {username}
+        </h1>
+        <p class="muted" aria-busy="true">
+          Loading…
+        </p>
+      </section>
+    );
+
+  if (resource.status === "error") {
+    const missing = resource.error.kind === "http" && resource.error.status === 404;
+    return (
+      <section class="panel" aria-labelledby="page-title" data-testid="profile">
+        <h1 id="page-title" tabIndex={-1}>
+          {username}
+        </h1>
+        {missing ? (
+          <p class="lede" data-testid="profile-missing">
+            No player is called “{username}”.
+          </p>
+        ) : (
+          <LoadError error={resource.error} onRetry={retry} />
+        )}
+      </section>
+    );
+  }
+
+  const { user, matches } = resource.data;
+  return (
+    <section class="panel panel-wide" aria-labelledby="page-title" data-testid="profile">
+      <h1 id="page-title" tabIndex={-1} data-testid="profile-username">
+        {user.username}
+      </h1>
+      <p class="muted">Playing since {formatDate(user.createdAt)}</p>
+      <dl class="stats" data-testid="profile-stats">
+        <div>
+          <dt>Rating</dt>
+          <dd data-testid="profile-rating">{Math.round(user.rating)}</dd>
+        </div>
+        <div>
+          <dt>Wins</dt>
+          <dd data-testid="profile-wins">{user.wins}</dd>
+        </div>
+        <div>
+          <dt>Losses</dt>
+          <dd data-testid="profile-losses">{user.losses}</dd>
+        </div>
+        <div>
+          <dt>Win rate</dt>
+          <dd>{formatWinRate(null, user.wins, user.losses)}</dd>
+        </div>
+      </dl>
+
+      <h2>Recent matches</h2>
+      {matches.length === 0 ? (
+        <p class="muted" data-testid="profile-no-matches">
+          No matches yet.
+        </p>
+      ) : (
+        <ul class="matches" data-testid="profile-matches">
+          {matches.map((match) => (
+            <MatchRow key={match.id} match={match} viewer={user.username} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function MatchRow({ match, viewer }: { match: MatchSummary; viewer: string }) {
+  const me = match.players.find((p) => p.username === viewer);
+  const won = match.winner === viewer || me?.result === "win";
+  const players = [...match.players].sort((a, b) => a.seat - b.seat);
+  return (
+    <li class={`match ${won ? "match-won" : "match-lost"}`} data-testid="match-row">
+      <span class={`badge ${won ? "badge-win" : "badge-loss"}`}>{won ? "Win" : me?.result === "draw" ? "Draw" : "Loss"}</span>
+      <span class="match-mode">{match.mode === "4p" ? "4P" : "2P"}</span>
+      <span class="match-players">
+        {players.map((player, index) => (
+          <span key={player.seat}>
+            {index > 0 ? <span class="vs"> · </span> : null}
+            {player.username === viewer ? (
+              <strong>{player.username}</strong>
+            ) : (
+              <Link href={`/u/${encodeURIComponent(player.username)}`}>{player.username}</Link>
+            )}{" "}
+            <span class="match-score">{player.score}</span>
+          </span>
+        ))}
+      </span>
+      <span class="match-when muted">
+        {formatDateTime(match.endedAt ?? match.startedAt)}
+        {match.reason && match.reason !== "score" ? ` · ${match.reason}` : ""}
+      </span>
+    </li>
+  );
+}
