@@ -3,3 +3,4 @@
 export { RateLimiter } from "./rate-limiter";
 export { GameSession } from "./game-session/game-session";
 export { Matchmaker } from "./matchmaker/matchmaker";
+export { Tournament } from "./tournament/tournament";

@@ -6,6 +6,7 @@ import { leaderboardRoutes } from "./routes/leaderboard";
 import { meRoutes } from "./routes/me";
 import { userRoutes } from "./routes/users";
 import { gameRoutes, gameSocket, playRoutes } from "./routes/games";
+import { tournamentRoutes, tournamentSocket } from "./routes/tournaments";
 
 /** The Hono application: API routes and health. Static assets are served by the assets binding. */
 export function createApp() {
@@ -27,7 +28,9 @@ export function createApp() {
   app.route("/api/leaderboard", leaderboardRoutes);
   app.route("/api/play", playRoutes);
   app.route("/api/games", gameRoutes);
+  app.route("/api/tournaments", tournamentRoutes);
   app.get("/ws/game/:gameId", (c) => gameSocket(c.req.raw, c.env, c.req.param("gameId")));
+  app.get("/ws/tournament/:id", (c) => tournamentSocket(c.req.raw, c.env, c.req.param("id")));
   // Unknown /api/* paths (and wrong methods): JSON 404, never the SPA's index.html.
   app.all("/api/*", () => errorResponse(notFoundError()));
 

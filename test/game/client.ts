@@ -9,7 +9,8 @@ import { register, type Registered } from "../worker/helpers";
 export type Msg = ServerMessage;
 
 export class GameClient {
-  readonly messages: Msg[] = [];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly messages: any[] = [];
   snapshots = 0;
   view: SnapshotView | null = null;
   closed: { code: number; reason: string } | null = null;
@@ -24,7 +25,7 @@ export class GameClient {
     ws.binaryType = "arraybuffer";
     ws.addEventListener("message", (e) => {
       if (typeof e.data === "string") {
-        if (e.data !== "pong") this.messages.push(JSON.parse(e.data) as Msg);
+        if (e.data !== "pong") this.messages.push(JSON.parse(e.data));
       } else {
         this.snapshots++;
         try {
@@ -41,8 +42,12 @@ export class GameClient {
     });
   }
 
-  static async connect(gameId: string, user: Registered, headers: Record<string, string> = {}): Promise<GameClient> {
-    const res = await SELF.fetch(`http://example.com/ws/game/${gameId}`, {
+  static connect(gameId: string, user: Registered, headers: Record<string, string> = {}): Promise<GameClient> {
+    return GameClient.connectPath(`/ws/game/${gameId}`, user, headers);
+  }
+
+  static async connectPath(path: string, user: Registered, headers: Record<string, string> = {}): Promise<GameClient> {
+    const res = await SELF.fetch(`http://example.com${path}`, {
       headers: { Upgrade: "websocket", Authorization: `Bearer ${user.token}`, ...headers },
     });
     if (res.status !== 101 || !res.webSocket) throw new Error(`upgrade failed: ${res.status} ${await res.text()}`);
@@ -77,7 +82,14 @@ export class GameClient {
     return this.messages.find((m) => m.type === type) as Extract<Msg, { type: T }>;
   }
 
-  count(type: Msg["type"]): number {
+  /** The `n`th (1-based) message of a type, for any protocol (hall messages included). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async nth(type: string, n: number, ms = 8000): Promise<any> {
+    await this.until(() => this.messages.filter((m) => m.type === type).length >= n, ms, `${type} #${n}`);
+    return this.messages.filter((m) => m.type === type)[n - 1];
+  }
+
+  count(type: string): number {
     return this.messages.filter((m) => m.type === type).length;
   }
 

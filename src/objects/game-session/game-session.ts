@@ -51,7 +51,7 @@ export interface InitOptions {
 
 export type ClaimResult =
   | { ok: true; seat: number; gameId: string }
-  | { ok: false; reason: "not_found" | "full" | "not_allowed" | "finished" };
+  | { ok: false; reason: "not_found" | "full" | "reserved" | "finished" };
 
 export interface SessionStatus {
   gameId: string;
@@ -145,7 +145,8 @@ export class GameSession extends DurableObject<GameEnv> {
     const existing = this.seatOf(user.id);
     if (existing >= 0) return { ok: true, seat: existing, gameId: rec.gameId };
     if (rec.phase === "finished" || rec.phase === "abandoned") return { ok: false, reason: "finished" };
-    if (rec.reserved) return { ok: false, reason: "not_allowed" };
+    // Tournament seats belong to their two players only (they were seated at init).
+    if (rec.reserved) return { ok: false, reason: "reserved" };
     if (rec.phase !== "waiting") return { ok: false, reason: "full" };
     const seat = rec.seats.findIndex((s) => s === null);
     if (seat < 0) return { ok: false, reason: "full" };

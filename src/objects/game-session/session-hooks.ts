@@ -26,6 +26,26 @@ export function createSessionHooks(env: GameEnv): SessionHooks {
       });
     },
 
+    /** Tells the tournament; any answer (applied, duplicate, stale) acknowledges, a throw is retried. */
+    async reportResult(rec: SessionRecord): Promise<void> {
+      const link = rec.tournament;
+      const result = rec.result;
+      if (!link || !result) return;
+      const winner = result.winnerSeat !== null ? (rec.seats[result.winnerSeat]?.userId ?? null) : null;
+      const stub = env.TOURNAMENT.get(env.TOURNAMENT.idFromName(link.tournamentId));
+      const outcome = await stub.reportResult({
+        tournamentId: link.tournamentId,
+        matchId: link.matchId as "sf1" | "sf2" | "final",
+        gameId: rec.gameId,
+        winnerUserId: winner,
+        scores: result.scores,
+        reason: result.reason,
+      });
+      if (outcome !== "applied" && outcome !== "duplicate") {
+        logEvent("warn", "tournament.report_ignored", { gameId: rec.gameId, tournamentId: link.tournamentId, reason: outcome });
+      }
+    },
+
     onSaved(rec: SessionRecord): void {
       // Best effort and off the hot path: the live list is advisory, sessions stay authoritative.
       const stub = env.MATCHMAKER.get(env.MATCHMAKER.idFromName("global"));

@@ -14,7 +14,7 @@ export interface PlayerRef {
 
 export type PlayResult =
   | { ok: true; gameId: string; seat: number; status: "waiting" | "matched" | "existing" }
-  | { ok: false; reason: "not_found" | "full" | "finished" | "not_allowed" };
+  | { ok: false; reason: "not_found" | "full" | "finished" | "reserved" | "already_playing" };
 
 /** A live game as listed for spectators. */
 export interface LiveGame {
@@ -82,7 +82,7 @@ export class Matchmaker extends DurableObject<GameEnv> {
   join(user: PlayerRef, gameId: string): Promise<PlayResult> {
     return this.serialize(async () => {
       const existing = await this.liveGameOf(user.id);
-      if (existing && existing.gameId !== gameId) return { ok: false, reason: "not_allowed" };
+      if (existing && existing.gameId !== gameId) return { ok: false, reason: "already_playing" };
       const claim = await this.session(gameId).claimSeat(user);
       if (!claim.ok) return claim;
       await this.ctx.storage.put(`user:${user.id}`, gameId);

@@ -101,6 +101,29 @@ export const matchPlayers = sqliteTable(
   ],
 );
 
+/**
+ * Who plays in which tournament. `active` is 1 until the tournament ends; the partial unique
+ * index makes "a player is in at most one tournament that has not ended" hold across every
+ * Tournament object at once.
+ */
+export const tournamentPlayers = sqliteTable(
+  "tournament_players",
+  {
+    tournamentId: text("tournament_id")
+      .notNull()
+      .references(() => tournaments.id),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    active: integer("active").notNull().default(1),
+    joinedAt: integer("joined_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tournamentId, t.userId] }),
+    uniqueIndex("tournament_players_one_live_per_user").on(t.userId).where(sql`${t.active} = 1`),
+  ],
+);
+
 export type UserRow = typeof users.$inferSelect;
 export type MatchRow = typeof matches.$inferSelect;
 export type MatchPlayerRow = typeof matchPlayers.$inferSelect;

@@ -42,7 +42,9 @@ function playResponse(result: PlayResult): { gameId: string; seat: number; statu
       throw new ApiError(409, "game_full", "This game has no free seat.");
     case "finished":
       throw new ApiError(409, "game_finished", "This game is over.");
-    case "not_allowed":
+    case "reserved":
+      throw new ApiError(403, "seat_reserved", "The seats of this game are reserved for its players.");
+    case "already_playing":
       throw new ApiError(409, "already_playing", "You are already seated in another live game.");
   }
 }

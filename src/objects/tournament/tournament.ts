@@ -1,0 +1,437 @@
+import { DurableObject } from "cloudflare:workers";
+import { gameIdFromBytes } from "../../shared/ids";
+import { CloseCode, MAX_CLIENT_FRAME_BYTES } from "../../shared/protocol/limits";
+import { frameBytes } from "../../shared/protocol/messages";
+import type { ChartMatch, TournamentChart, TournamentServerMessage } from "../../shared/protocol/tournament";
+import type { GameEnv } from "../env";
+import { sessionConfigFromVars } from "../game-session/config";
+import { logEvent } from "../log";
+import {
+  addPlayer,
+  applyResult,
+  currentMatchOf,
+  eliminated,
+  isOver,
+  matchesAwaitingGame,
+  newBracket,
+  removePlayer,
+  TOURNAMENT_SIZE,
+  type ApplyOutcome,
+  type Bracket,
+  type BracketMatch,
+  type JoinOutcome,
+  type MatchEndReason,
+  type MatchId,
+} from "./bracket";
+import { markTournamentPlayersDone, registerTournamentPlayer, unregisterTournamentPlayer, upsertTournamentRow } from "./tournament-db";
+
+interface HallAttachment {
+  userId: string;
+  username: string;
+  role: "player" | "spectator";
+}
+
+export interface TournamentRecord {
+  id: string;
+  name: string;
+  createdAt: number;
+  bracket: Bracket;
+  /** Seconds a match waits for both players to be in the hall before its game is created anyway. */
+  hallWaitS: number;
+  /** An open tournament with nobody in the hall is cancelled at this time. */
+  idleDeadline: number | null;
+  /** D1 has the final status (finished/cancelled, champion). */
+  recorded: boolean;
+  /** Game overrides for this tournament's matches (tests use small scores). */
+  gameOverrides: { winScore?: number; countdownS?: number; rejoinTimeoutS?: number } | null;
+}
+
+export interface ResultReport {
+  tournamentId: string;
+  matchId: MatchId;
+  gameId: string;
+  winnerUserId: string | null;
+  scores: number[];
+  reason: "normal" | "forfeit" | "abandoned";
+}
+
+export type TournamentJoinResult =
+  | { ok: true; outcome: "joined" | "already"; position: number }
+  | { ok: false; reason: "full" | "closed" | "in_another_tournament" | "not_found" };
+
+const RECORD_KEY = "tournament";
+const OPEN_IDLE_S = 600;
+const DEFAULT_HALL_WAIT_S = 120;
+
+/**
+ * One 4-player tournament: the bracket (in storage), the hall (hibernatable sockets whose
+ * attachments say who is there), and the deadlines (alarm only). While it waits for players or
+ * results it holds no timers, so it hibernates; it wakes for a socket event, an RPC (a game
+ * reporting its result) or its alarm.
+ */
+export class Tournament extends DurableObject<GameEnv> {
+  private rec: TournamentRecord | null = null;
+
+  constructor(ctx: DurableObjectState, env: GameEnv) {
+    super(ctx, env);
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+    ctx.blockConcurrencyWhile(async () => {
+      this.rec = (await ctx.storage.get<TournamentRecord>(RECORD_KEY)) ?? null;
+    });
+  }
+
+  // ------------------------------------------------------------------ RPC
+
+  async init(opts: { id: string; name: string; hallWaitS?: number; gameOverrides?: TournamentRecord["gameOverrides"] }): Promise<TournamentChart> {
+    if (!this.rec) {
+      const now = Date.now();
+      this.rec = {
+        id: opts.id,
+        name: opts.name,
+        createdAt: now,
+        bracket: newBracket(),
+        hallWaitS: opts.hallWaitS ?? DEFAULT_HALL_WAIT_S,
+        idleDeadline: now + OPEN_IDLE_S * 1000,
+        recorded: false,
+        gameOverrides: opts.gameOverrides ?? null,
+      };
+      await upsertTournamentRow(this.env.DB, { id: opts.id, name: opts.name, status: "pending", createdAt: now });
+      await this.save();
+      await this.scheduleAlarm();
+      logEvent("info", "tournament.created", { tournamentId: opts.id }, "tournament");
+    }
+    return this.chart();
+  }
+
+  async join(user: { id: string; username: string }): Promise<TournamentJoinResult> {
+    const rec = this.rec;
+    if (!rec) return { ok: false, reason: "not_found" };
+    const b = rec.bracket;
+    if (b.players.some((p) => p.userId === user.id)) {
+      return { ok: true, outcome: "already", position: b.players.findIndex((p) => p.userId === user.id) };
+    }
+    if (b.status !== "open") return { ok: false, reason: "closed" };
+    if (b.players.length >= TOURNAMENT_SIZE) return { ok: false, reason: "full" };
+    // One live tournament per player, enforced by a unique index in D1 across all tournaments.
+    if (!(await registerTournamentPlayer(this.env.DB, rec.id, user.id))) return { ok: false, reason: "in_another_tournament" };
+    const outcome: JoinOutcome = addPlayer(b, { userId: user.id, username: user.username, joinedAt: Date.now() });
+    if (outcome !== "joined") {
+      await unregisterTournamentPlayer(this.env.DB, rec.id, user.id);
+      return { ok: false, reason: outcome === "full" ? "full" : "closed" };
+    }
+    logEvent("info", "tournament.joined", { tournamentId: rec.id, userId: user.id }, "tournament");
+    // The fourth player starts the tournament (addPlayer seeded the semi-finals).
+    if (b.players.length === TOURNAMENT_SIZE) {
+      rec.idleDeadline = null;
+      await upsertTournamentRow(this.env.DB, { id: rec.id, name: rec.name, status: "running", createdAt: rec.createdAt });
+      logEvent("info", "tournament.started", { tournamentId: rec.id }, "tournament");
+      await this.openReadyMatches(Date.now());
+    }
+    await this.save();
+    this.broadcastChart();
+    await this.scheduleAlarm();
+    return { ok: true, outcome: "joined", position: b.players.length - 1 };
+  }
+
+  async leave(userId: string): Promise<boolean> {
+    const rec = this.rec;
+    if (!rec || !removePlayer(rec.bracket, userId)) return false;
+    await unregisterTournamentPlayer(this.env.DB, rec.id, userId);
+    await this.save();
+    this.broadcastChart();
+    return true;
+  }
+
+  async chart(): Promise<TournamentChart> {
+    const rec = this.rec;
+    if (!rec) throw new Error("tournament not initialised");
+    return this.buildChart();
+  }
+
+  /**
+   * A game of this tournament reports its result. Idempotent by game id: the game retries until
+   * this resolves, and a repeated report changes nothing.
+   */
+  async reportResult(r: ResultReport): Promise<ApplyOutcome> {
+    const rec = this.rec;
+    if (!rec) throw new Error("tournament not initialised");
+    const reason: MatchEndReason = r.reason === "abandoned" ? "no_show" : r.reason;
+    const outcome = applyResult(rec.bracket, { matchId: r.matchId, gameId: r.gameId, winner: r.winnerUserId, scores: r.scores, reason });
+    if (outcome !== "applied") return outcome;
+    logEvent("info", "tournament.advanced", { tournamentId: rec.id, gameId: r.gameId, matchId: r.matchId, reason }, "tournament");
+    const now = Date.now();
+    await this.openReadyMatches(now);
+    await this.save();
+    this.broadcastChart();
+    if (isOver(rec.bracket)) await this.conclude();
+    await this.scheduleAlarm();
+    return outcome;
+  }
+
+  // ------------------------------------------------------------------ the hall
+
+  override async fetch(request: Request): Promise<Response> {
+    const rec = this.rec;
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") return new Response("expected a WebSocket upgrade", { status: 426 });
+    if (!rec) return new Response("no such tournament", { status: 404 });
+    const userId = request.headers.get("X-Pong-User-Id");
+    const username = request.headers.get("X-Pong-Username");
+    if (!userId || !username) return new Response("missing user", { status: 400 });
+
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    const role = rec.bracket.players.some((p) => p.userId === userId) ? "player" : "spectator";
+    const att: HallAttachment = { userId, username, role };
+    this.ctx.acceptWebSocket(server, [role, `user:${userId}`]);
+    server.serializeAttachment(att);
+    this.send(server, { type: "tournament_chart", chart: this.buildChart(), you: { userId, role } });
+    if (role === "player") {
+      // A returning player whose match is waiting for them gets the button again.
+      const m = currentMatchOf(rec.bracket, userId);
+      if (m && m.status === "ready" && m.gameId) this.sendMatchReady(m, userId);
+      if (rec.bracket.status === "open") rec.idleDeadline = null;
+      await this.startMatchesWhosePlayersAreHere(Date.now());
+    }
+    this.broadcastPresence();
+    await this.save();
+    await this.scheduleAlarm();
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+    if (frameBytes(raw) > MAX_CLIENT_FRAME_BYTES) {
+      ws.close(CloseCode.tooLarge, "frame too large");
+      return;
+    }
+    this.send(ws, { type: "error", code: "read_only", message: "the tournament hall accepts no messages; use the HTTP API" });
+  }
+
+  override async webSocketClose(ws: WebSocket): Promise<void> {
+    await this.onHallLeft(ws);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    await this.onHallLeft(ws);
+  }
+
+  /** Leaving the hall never aborts anything: presence changes, and an empty open lobby starts its idle clock. */
+  private async onHallLeft(ws: WebSocket): Promise<void> {
+    const rec = this.rec;
+    if (!rec) return;
+    this.broadcastPresence(ws);
+    if (rec.bracket.status === "open" && this.presentUsers(ws).size === 0) {
+      rec.idleDeadline = Date.now() + OPEN_IDLE_S * 1000;
+      await this.save();
+      await this.scheduleAlarm();
+    }
+  }
+
+  // ------------------------------------------------------------------ alarm: deadlines only
+
+  override async alarm(): Promise<void> {
+    const rec = this.rec;
+    if (!rec) return;
+    const now = Date.now();
+    if (rec.bracket.status === "open" && rec.idleDeadline !== null && rec.idleDeadline <= now && this.presentUsers().size === 0) {
+      rec.bracket.status = "cancelled";
+      logEvent("info", "tournament.cancelled", { tournamentId: rec.id, reason: "idle" }, "tournament");
+      await this.save();
+      await this.conclude();
+    }
+    for (const m of rec.bracket.matches) {
+      if (m.status === "waiting" && m.hallDeadline !== null && m.hallDeadline <= now) await this.createMatchGame(m, now);
+    }
+    if (!rec.recorded && isOver(rec.bracket)) await this.conclude();
+    await this.save();
+    await this.scheduleAlarm();
+  }
+
+  // ------------------------------------------------------------------ matches
+
+  /** Every match whose players are known starts its hall clock; if both are here, its game opens now. */
+  private async openReadyMatches(now: number): Promise<void> {
+    const rec = this.rec!;
+    for (const m of matchesAwaitingGame(rec.bracket)) {
+      if (m.hallDeadline === null) m.hallDeadline = now + rec.hallWaitS * 1000;
+    }
+    await this.startMatchesWhosePlayersAreHere(now);
+  }
+
+  private async startMatchesWhosePlayersAreHere(now: number): Promise<void> {
+    const rec = this.rec!;
+    const here = this.presentUsers();
+    for (const m of matchesAwaitingGame(rec.bracket)) {
+      if (m.players.every((p) => p !== null && here.has(p))) await this.createMatchGame(m, now);
+    }
+  }
+
+  /**
+   * Creates the match's game with reserved seats (only its two players may sit) and tells them.
+   * Their seats must be taken within the game's rejoin window, or the absent one loses by forfeit.
+   */
+  private async createMatchGame(m: BracketMatch, now: number): Promise<void> {
+    const rec = this.rec!;
+    if (m.status !== "waiting" || m.players[0] === null || m.players[1] === null) return;
+    const gameId = gameIdFromBytes(crypto.getRandomValues(new Uint8Array(8)));
+    const reserved = m.players.map((id) => {
+      const p = rec.bracket.players.find((x) => x.userId === id)!;
+      return { userId: p.userId, username: p.username };
+    });
+    const stub = this.env.GAME_SESSION.get(this.env.GAME_SESSION.idFromName(gameId));
+    // The game id is stored before the game exists: a crash in between leaves a game nobody
+    // reports from, so a retry creates it under the same id (init is idempotent).
+    const rejoinS = rec.gameOverrides?.rejoinTimeoutS ?? sessionConfigFromVars(this.env, "2p").rejoinTimeoutS;
+    m.gameId = gameId;
+    m.status = "ready";
+    m.hallDeadline = null;
+    m.seatDeadline = now + rejoinS * 1000;
+    await this.save();
+    await stub.init({
+      gameId,
+      mode: "2p",
+      tournament: { tournamentId: rec.id, matchId: m.id },
+      reserved,
+      overrides: rec.gameOverrides ?? undefined,
+    });
+    logEvent("info", "tournament.match_ready", { tournamentId: rec.id, gameId, matchId: m.id }, "tournament");
+    for (const id of m.players) if (id) this.sendMatchReady(m, id);
+    this.broadcastChart();
+  }
+
+  private sendMatchReady(m: BracketMatch, userId: string): void {
+    const rec = this.rec!;
+    const opponentId = m.players.find((p) => p !== userId) ?? null;
+    const opp = rec.bracket.players.find((p) => p.userId === opponentId);
+    if (!m.gameId || !opp) return;
+    const msg: TournamentServerMessage = {
+      type: "match_ready",
+      matchId: m.id,
+      gameId: m.gameId,
+      opponent: { userId: opp.userId, username: opp.username },
+      seatDeadline: m.seatDeadline ?? Date.now(),
+    };
+    for (const ws of this.ctx.getWebSockets(`user:${userId}`)) this.send(ws, msg);
+  }
+
+  /** Final status to D1 and to everyone in the hall; frees the players for other tournaments. */
+  private async conclude(): Promise<void> {
+    const rec = this.rec!;
+    const b = rec.bracket;
+    const champion = b.champion ? b.players.find((p) => p.userId === b.champion) ?? null : null;
+    if (!rec.recorded) {
+      await upsertTournamentRow(this.env.DB, {
+        id: rec.id,
+        name: rec.name,
+        status: b.status === "finished" ? "finished" : "cancelled",
+        createdAt: rec.createdAt,
+        championId: champion?.userId ?? null,
+        endedAt: Date.now(),
+      });
+      await markTournamentPlayersDone(this.env.DB, rec.id);
+      rec.recorded = true;
+      await this.save();
+      logEvent("info", b.status === "finished" ? "tournament.completed" : "tournament.cancelled", { tournamentId: rec.id, userId: champion?.userId }, "tournament");
+      this.broadcast({ type: "tournament_over", champion: champion ? { userId: champion.userId, username: champion.username } : null });
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private async scheduleAlarm(): Promise<void> {
+    const rec = this.rec;
+    if (!rec) return;
+    let at = Infinity;
+    if (rec.bracket.status === "open" && rec.idleDeadline !== null) at = Math.min(at, rec.idleDeadline);
+    for (const m of rec.bracket.matches) if (m.status === "waiting" && m.hallDeadline !== null) at = Math.min(at, m.hallDeadline);
+    if (!rec.recorded && isOver(rec.bracket)) at = Math.min(at, Date.now() + 2_000);
+    if (at === Infinity) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(at);
+  }
+
+  /** Users with a hall socket open, optionally not counting one that is closing. */
+  private presentUsers(except?: WebSocket): Set<string> {
+    const out = new Set<string>();
+    for (const ws of this.ctx.getWebSockets("player")) {
+      if (ws === except) continue;
+      const att = ws.deserializeAttachment() as HallAttachment | null;
+      if (att) out.add(att.userId);
+    }
+    return out;
+  }
+
+  private spectatorCount(except?: WebSocket): number {
+    return this.ctx.getWebSockets("spectator").filter((ws) => ws !== except).length;
+  }
+
+  private buildChart(except?: WebSocket): TournamentChart {
+    const rec = this.rec!;
+    const b = rec.bracket;
+    const here = this.presentUsers(except);
+    const out = new Set(eliminated(b));
+    const nameOf = (id: string | null) => {
+      const p = id ? b.players.find((x) => x.userId === id) : undefined;
+      return p ? { userId: p.userId, username: p.username } : null;
+    };
+    const matches: ChartMatch[] = b.matches.map((m) => ({
+      id: m.id,
+      round: m.round,
+      players: m.players.map(nameOf),
+      gameId: m.gameId,
+      status: m.status,
+      winner: m.winner,
+      scores: m.scores,
+      reason: m.reason,
+    }));
+    return {
+      id: rec.id,
+      name: rec.name,
+      status: b.status,
+      createdAt: rec.createdAt,
+      players: b.players.map((p) => ({ userId: p.userId, username: p.username, present: here.has(p.userId), eliminated: out.has(p.userId) })),
+      matches,
+      champion: nameOf(b.champion),
+      spectators: this.spectatorCount(except),
+    };
+  }
+
+  private broadcastChart(): void {
+    const chart = this.buildChart();
+    for (const ws of this.ctx.getWebSockets()) {
+      const att = ws.deserializeAttachment() as HallAttachment | null;
+      if (att) this.send(ws, { type: "tournament_chart", chart, you: { userId: att.userId, role: att.role } });
+    }
+  }
+
+  private broadcastPresence(except?: WebSocket): void {
+    this.broadcast({ type: "presence", present: [...this.presentUsers(except)], spectators: this.spectatorCount(except) }, except);
+  }
+
+  private broadcast(msg: TournamentServerMessage, except?: WebSocket): void {
+    const text = JSON.stringify(msg);
+    for (const ws of this.ctx.getWebSockets()) {
+      if (ws === except) continue;
+      try {
+        ws.send(text);
+      } catch {
+        // closing
+      }
+    }
+  }
+
+  private send(ws: WebSocket, msg: TournamentServerMessage): void {
+    try {
+      ws.send(JSON.stringify(msg));
+    } catch {
+      // closing
+    }
+  }
+
+  private async save(): Promise<void> {
+    if (this.rec) await this.ctx.storage.put(RECORD_KEY, this.rec);
+  }
+
+  /** Test helper. */
+  async debugRecord(): Promise<TournamentRecord | null> {
+    return this.rec;
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Tournaments: create, auto-join the oldest open one, join/leave a named one, list, chart, and the
+ * hall WebSocket (`/ws/tournament/:id`). The bracket itself lives in the Tournament object.
+ */
+import { Hono } from "hono";
+import { gameIdFromBytes, isGameId } from "../../shared/ids";
+import type { TournamentJoinResult } from "../../objects/tournament/tournament";
+import { requireUser, type AppEnv } from "../auth/session";
+import type { Env } from "../env";
+import { readJsonObject } from "../http/body";
+import { ApiError } from "../http/errors";
+import { forwardUpgrade } from "../ws/upgrade";
+
+const NAME_MAX = 40;
+
+function tournament(env: Env, id: string) {
+  return env.TOURNAMENT.get(env.TOURNAMENT.idFromName(id));
+}
+
+function readName(body: Record<string, unknown>): string {
+  const raw = body.name;
+  if (raw === undefined) return "";
+  if (typeof raw !== "string") throw new ApiError(400, "invalid_field", "name must be a string.", "name");
+  // Control characters would only confuse other players' screens.
+  const name = raw.replace(/[\u0000-\u001f\u007f]/g, "").trim();
+  if (name.length > NAME_MAX) throw new ApiError(400, "invalid_field", `name must be at most ${NAME_MAX} characters.`, "name");
+  return name;
+}
+
+function joinResponse(id: string, r: TournamentJoinResult): { tournamentId: string; position: number; outcome: string } {
+  if (r.ok) return { tournamentId: id, position: r.position, outcome: r.outcome };
+  switch (r.reason) {
+    case "not_found":
+      throw new ApiError(404, "not_found", "No such tournament.");
+    case "full":
+      throw new ApiError(409, "tournament_full", "This tournament already has four players.");
+    case "closed":
+      throw new ApiError(409, "tournament_closed", "This tournament has already started or ended.");
+    case "in_another_tournament":
+      throw new ApiError(409, "already_in_tournament", "You are already in a tournament that has not ended.");
+  }
+}
+
+async function createAndJoin(env: Env, user: { id: string; username: string }, name: string) {
+  const id = gameIdFromBytes(crypto.getRandomValues(new Uint8Array(8)));
+  const stub = tournament(env, id);
+  await stub.init({ id, name: name || `Tournament ${id}` });
+  return joinResponse(id, await stub.join(user));
+}
+
+function tournamentIdParam(raw: string): string {
+  const id = raw.toUpperCase();
+  if (!isGameId(id)) throw new ApiError(404, "not_found", "No such tournament.");
+  return id;
+}
+
+export const tournamentRoutes = new Hono<AppEnv>()
+  .use(requireUser)
+  .get("/", async (c) => {
+    const { results } = await c.env.DB.prepare(
+      `SELECT t.id, t.name, t.status, t.created_at AS createdAt, count(tp.user_id) AS players
+         FROM tournaments t LEFT JOIN tournament_players tp ON tp.tournament_id = t.id
+        WHERE t.status IN ('pending', 'running')
+        GROUP BY t.id ORDER BY t.created_at DESC LIMIT 50`,
+    ).all<{ id: string; name: string; status: string; createdAt: number; players: number }>();
+    return c.json({ tournaments: results });
+  })
+  .post("/", async (c) => {
+    const name = readName(await readJsonObject(c));
+    return c.json(await createAndJoin(c.env, c.var.user, name), 201);
+  })
+  .post("/join", async (c) => {
+    // The oldest open tournament with a free seat, else a new one.
+    const { results } = await c.env.DB.prepare(
+      "SELECT id FROM tournaments WHERE status = 'pending' ORDER BY created_at ASC LIMIT 10",
+    ).all<{ id: string }>();
+    for (const { id } of results) {
+      const r = await tournament(c.env, id).join(c.var.user);
+      if (r.ok) return c.json(joinResponse(id, r));
+      if (r.reason === "in_another_tournament") joinResponse(id, r);
+    }
+    return c.json(await createAndJoin(c.env, c.var.user, ""), 201);
+  })
+  .get("/:id", async (c) => {
+    const id = tournamentIdParam(c.req.param("id"));
+    try {
+      return c.json({ chart: await tournament(c.env, id).chart() });
+    } catch {
+      throw new ApiError(404, "not_found", "No such tournament.");
+    }
+  })
+  .post("/:id/join", async (c) => {
+    const id = tournamentIdParam(c.req.param("id"));
+    return c.json(joinResponse(id, await tournament(c.env, id).join(c.var.user)));
+  })
+  .post("/:id/leave", async (c) => {
+    const id = tournamentIdParam(c.req.param("id"));
+    const left = await tournament(c.env, id).leave(c.var.user.id);
+    if (!left) throw new ApiError(409, "cannot_leave", "Only a tournament that has not started can be left.");
+    return c.body(null, 204);
+  });
+
+/** `GET /ws/tournament/:id`: the hall. Checked here, then handed to the tournament's object. */
+export function tournamentSocket(request: Request, env: Env, id: string): Promise<Response> {
+  return forwardUpgrade(request, env, id.toUpperCase(), (e, tid) => (isGameId(tid) ? tournament(e, tid) : null), "tournament");
+}

@@ -1,0 +1,173 @@
+import { evictDurableObject, runDurableObjectAlarm, SELF } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { Registered } from "../worker/helpers";
+import { GameClient, newGameId, players, sessionStub } from "./client";
+
+const GAME = { winScore: 1, countdownS: 1, rejoinTimeoutS: 20 };
+
+function tournamentStub(id: string) {
+  return env.TOURNAMENT.get(env.TOURNAMENT.idFromName(id));
+}
+
+async function api(path: string, token: string, method = "POST", body?: unknown): Promise<Response> {
+  return SELF.fetch(`http://example.com${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, ...(body ? { "Content-Type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+}
+
+/** A tournament with fast games, four players joined over HTTP, each in the hall. */
+async function setup(opts: { hallWaitS?: number; game?: typeof GAME } = {}) {
+  const users = await players(4);
+  const id = newGameId();
+  await tournamentStub(id).init({ id, name: "Cup", hallWaitS: opts.hallWaitS ?? 60, gameOverrides: opts.game ?? GAME });
+  const halls: GameClient[] = [];
+  for (const u of users) {
+    const res = await api(`/api/tournaments/${id}/join`, u.token);
+    expect(res.status).toBe(200);
+    halls.push(await GameClient.connectPath(`/ws/tournament/${id}`, u));
+  }
+  return { id, users, halls };
+}
+
+/** Both players of a game connect and park their paddles; resolves with the game_over message. */
+async function playGame(gameId: string, pair: Registered[]) {
+  const clients = [];
+  for (const u of pair) clients.push(await GameClient.connect(gameId, u));
+  await clients[0].next("game_started", 10_000);
+  for (const c of clients) c.input(-1);
+  const over = await clients[0].next("game_over", 20_000);
+  return over;
+}
+
+describe("a tournament", () => {
+  it("runs semi-finals then the final to a champion stored in D1, with match_ready only to the right pairs", async () => {
+    const { id, users, halls } = await setup();
+    // Everyone gets the chart; the semis open once all four are in the hall.
+    const sf1 = await halls[0].next("match_ready");
+    const sf1b = await halls[1].next("match_ready");
+    const sf2 = await halls[2].next("match_ready");
+    const sf2b = await halls[3].next("match_ready");
+    expect(sf1.matchId).toBe("sf1");
+    expect(sf1b.gameId).toBe(sf1.gameId);
+    expect(sf1.opponent.userId).toBe(users[1].id);
+    expect(sf2.matchId).toBe("sf2");
+    expect(sf2b.gameId).toBe(sf2.gameId);
+    expect(sf2.gameId).not.toBe(sf1.gameId);
+    // match_ready went to the pair only.
+    expect(halls[0].messages.filter((m) => m.type === "match_ready").every((m) => m.gameId === sf1.gameId)).toBe(true);
+    expect(halls[2].messages.filter((m) => m.type === "match_ready").every((m) => m.gameId === sf2.gameId)).toBe(true);
+
+    // Leaving the hall does not end anything: player 3 leaves and still plays.
+    halls[3].close();
+    await halls[0].until(() => halls[0].messages.some((m) => m.type === "presence" && !m.present.includes(users[3].id)), 5000, "presence");
+
+    const [o1, o2] = await Promise.all([playGame(sf1.gameId, [users[0], users[1]]), playGame(sf2.gameId, [users[2], users[3]])]);
+    const w1 = users.find((u) => u.id === o1.winner.userId)!;
+    const w2 = users.find((u) => u.id === o2.winner.userId)!;
+
+    // The winners of the semis get the final (player 3 is back in the hall if they won).
+    const halls2 = new Map<string, GameClient>();
+    for (const w of [w1, w2]) halls2.set(w.id, w.id === users[3].id ? await GameClient.connectPath(`/ws/tournament/${id}`, w) : halls[users.indexOf(w)]);
+    const finalMsg = await halls2.get(w1.id)!.until(() => halls2.get(w1.id)!.messages.some((m) => m.type === "match_ready" && m.matchId === "final"), 10_000, "final")
+      .then(() => halls2.get(w1.id)!.messages.find((m) => m.type === "match_ready" && m.matchId === "final"));
+    expect(finalMsg.opponent.userId).toBe(w2.id);
+    const loserHall = halls[users.indexOf(users.find((u) => u.id !== w1.id && u.id !== w2.id && u.id !== users[3].id)!)];
+    expect(loserHall.messages.some((m) => m.type === "match_ready" && m.matchId === "final")).toBe(false);
+
+    const of = await playGame(finalMsg.gameId, [w1, w2]);
+    const over = await halls2.get(w1.id)!.next("tournament_over", 10_000);
+    expect(over.champion.userId).toBe(of.winner.userId);
+    const chart = await tournamentStub(id).chart();
+    expect(chart.status).toBe("finished");
+    expect(chart.matches.map((m) => m.status)).toEqual(["done", "done", "done"]);
+    expect(chart.champion?.userId).toBe(of.winner.userId);
+    const row = await env.DB.prepare("SELECT status, champion_id FROM tournaments WHERE id = ?").bind(id).first();
+    expect(row).toEqual({ status: "finished", champion_id: of.winner.userId });
+    const rows = await env.DB.prepare("SELECT count(*) AS n FROM matches WHERE tournament_id = ?").bind(id).first<{ n: number }>();
+    expect(rows?.n).toBe(3);
+    // Players are free for another tournament once this one ended.
+    const again = await api("/api/tournaments", users[0].token, "POST", { name: "Next" });
+    expect(again.status).toBe(201);
+  }, 90_000);
+
+  it("keeps tournament seats for their players: a non-participant is at most a spectator", async () => {
+    const { users, halls } = await setup();
+    const sf1 = await halls[0].next("match_ready");
+    const [outsider] = await players(1);
+    const claim = await api(`/api/games/${sf1.gameId}/join`, outsider.token);
+    expect(claim.status).toBe(403);
+    // Another participant (from the other semi) cannot take a seat either.
+    expect((await api(`/api/games/${sf1.gameId}/join`, users[2].token)).status).toBe(403);
+    const spec = await GameClient.connect(sf1.gameId, outsider);
+    expect((await spec.next("welcome")).you.role).toBe("spectator");
+    const intruder = await GameClient.connect(sf1.gameId, users[2]);
+    expect((await intruder.next("welcome")).you.role).toBe("spectator");
+    for (const c of [spec, intruder, ...halls]) c.close();
+  }, 30_000);
+
+  it("forfeits a no-show by alarm and the bracket advances", async () => {
+    const { id, users, halls } = await setup({ game: { ...GAME, rejoinTimeoutS: 1 } });
+    const sf1 = await halls[0].next("match_ready");
+    // Only player 0 takes the seat.
+    const present = await GameClient.connect(sf1.gameId, users[0]);
+    await present.next("welcome");
+    await new Promise((r) => setTimeout(r, 1200));
+    await runDurableObjectAlarm(sessionStub(sf1.gameId));
+    const over = await present.next("game_over");
+    expect(over).toMatchObject({ reason: "forfeit", winner: { userId: users[0].id } });
+    await halls[0].until(
+      () => halls[0].messages.some((m) => m.type === "tournament_chart" && m.chart.matches[0].status === "done"),
+      10_000,
+      "chart with sf1 done",
+    );
+    const chart = await tournamentStub(id).chart();
+    expect(chart.matches[0]).toMatchObject({ status: "done", winner: users[0].id, reason: "forfeit" });
+    expect(chart.players.find((p) => p.userId === users[1].id)?.eliminated).toBe(true);
+    for (const c of halls) c.close();
+  }, 30_000);
+
+  it("continues correctly after being evicted while waiting between rounds, and applies reports once", async () => {
+    const { id, users, halls } = await setup();
+    const sf1 = await halls[0].next("match_ready");
+    const sf2 = await halls[2].next("match_ready");
+    const o1 = await playGame(sf1.gameId, [users[0], users[1]]);
+    // The game reports its result itself; wait for the chart to show it.
+    await halls[0].until(() => halls[0].messages.some((m) => m.type === "tournament_chart" && m.chart.matches[0].status === "done"), 10_000, "sf1 done");
+    // Waiting for the other semi: the object holds no timers, so it can be evicted (hibernated).
+    const stub = tournamentStub(id);
+    await evictDurableObject(stub);
+    // A repeated report of the finished semi changes nothing.
+    const dup = await stub.reportResult({ tournamentId: id, matchId: "sf1", gameId: sf1.gameId, winnerUserId: o1.winner.userId, scores: [1, 0], reason: "normal" });
+    expect(dup).toBe("duplicate");
+    const o2 = await playGame(sf2.gameId, [users[2], users[3]]);
+    const winnerHall = halls[users.findIndex((u) => u.id === o1.winner.userId)];
+    await winnerHall.until(() => winnerHall.messages.some((m) => m.type === "match_ready" && m.matchId === "final"), 10_000, "final ready");
+    const chart = await stub.chart();
+    expect(chart.matches[2].players.map((p) => p?.userId)).toEqual([o1.winner.userId, o2.winner.userId]);
+    expect(chart.matches[2].status).toBe("ready");
+    for (const c of halls) c.close();
+  }, 60_000);
+
+  it("lists, auto-joins the oldest open tournament, and refuses a second live tournament", async () => {
+    const [a, b] = await players(2);
+    const created = await api("/api/tournaments", a.token, "POST", { name: "<b>Spring</b> Cup" });
+    expect(created.status).toBe(201);
+    const { tournamentId } = await created.json<{ tournamentId: string }>();
+    const auto = await api("/api/tournaments/join", b.token);
+    expect(auto.status).toBeLessThan(300);
+    const joined = await auto.json<{ tournamentId: string }>();
+    const list = await (await api("/api/tournaments", a.token, "GET")).json<{ tournaments: { id: string; name: string }[] }>();
+    expect(list.tournaments.some((t) => t.id === tournamentId && t.name === "<b>Spring</b> Cup")).toBe(true);
+    // b is now in a live tournament (the oldest open one): a second one is refused.
+    const second = await api("/api/tournaments", b.token, "POST", { name: "Other" });
+    expect(second.status).toBe(409);
+    expect(joined.tournamentId).toMatch(/^[A-Z2-9]{8}$/);
+    const chart = await (await api(`/api/tournaments/${tournamentId}`, a.token, "GET")).json<{ chart: { players: { username: string }[] } }>();
+    expect(chart.chart.players[0].username).toBe(a.username);
+    expect((await api(`/api/tournaments/${tournamentId}/leave`, a.token)).status).toBe(204);
+    expect((await api("/api/tournaments", a.token, "POST", { name: 42 })).status).toBe(400);
+  });
+});
