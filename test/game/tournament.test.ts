@@ -38,7 +38,7 @@ async function playGame(gameId: string, pair: Registered[]) {
   for (const u of pair) clients.push(await GameClient.connect(gameId, u));
   await clients[0].next("game_started", 10_000);
   for (const c of clients) c.input(-1);
-  const over = await clients[0].next("game_over", 20_000);
+  const over = await clients[0].nth("game_over", 1, 20_000);
   return over;
 }
 
@@ -46,10 +46,10 @@ describe("a tournament", () => {
   it("runs semi-finals then the final to a champion stored in D1, with match_ready only to the right pairs", async () => {
     const { id, users, halls } = await setup();
     // Everyone gets the chart; the semis open once all four are in the hall.
-    const sf1 = await halls[0].next("match_ready");
-    const sf1b = await halls[1].next("match_ready");
-    const sf2 = await halls[2].next("match_ready");
-    const sf2b = await halls[3].next("match_ready");
+    const sf1 = await halls[0].nth("match_ready", 1);
+    const sf1b = await halls[1].nth("match_ready", 1);
+    const sf2 = await halls[2].nth("match_ready", 1);
+    const sf2b = await halls[3].nth("match_ready", 1);
     expect(sf1.matchId).toBe("sf1");
     expect(sf1b.gameId).toBe(sf1.gameId);
     expect(sf1.opponent.userId).toBe(users[1].id);
@@ -78,7 +78,7 @@ describe("a tournament", () => {
     expect(loserHall.messages.some((m) => m.type === "match_ready" && m.matchId === "final")).toBe(false);
 
     const of = await playGame(finalMsg.gameId, [w1, w2]);
-    const over = await halls2.get(w1.id)!.next("tournament_over", 10_000);
+    const over = await halls2.get(w1.id)!.nth("tournament_over", 1, 10_000);
     expect(over.champion.userId).toBe(of.winner.userId);
     const chart = await tournamentStub(id).chart();
     expect(chart.status).toBe("finished");
@@ -95,7 +95,7 @@ describe("a tournament", () => {
 
   it("keeps tournament seats for their players: a non-participant is at most a spectator", async () => {
     const { users, halls } = await setup();
-    const sf1 = await halls[0].next("match_ready");
+    const sf1 = await halls[0].nth("match_ready", 1);
     const [outsider] = await players(1);
     const claim = await api(`/api/games/${sf1.gameId}/join`, outsider.token);
     expect(claim.status).toBe(403);
@@ -110,7 +110,7 @@ describe("a tournament", () => {
 
   it("forfeits a no-show by alarm and the bracket advances", async () => {
     const { id, users, halls } = await setup({ game: { ...GAME, rejoinTimeoutS: 1 } });
-    const sf1 = await halls[0].next("match_ready");
+    const sf1 = await halls[0].nth("match_ready", 1);
     // Only player 0 takes the seat.
     const present = await GameClient.connect(sf1.gameId, users[0]);
     await present.next("welcome");
@@ -131,8 +131,8 @@ describe("a tournament", () => {
 
   it("continues correctly after being evicted while waiting between rounds, and applies reports once", async () => {
     const { id, users, halls } = await setup();
-    const sf1 = await halls[0].next("match_ready");
-    const sf2 = await halls[2].next("match_ready");
+    const sf1 = await halls[0].nth("match_ready", 1);
+    const sf2 = await halls[2].nth("match_ready", 1);
     const o1 = await playGame(sf1.gameId, [users[0], users[1]]);
     // The game reports its result itself; wait for the chart to show it.
     await halls[0].until(() => halls[0].messages.some((m) => m.type === "tournament_chart" && m.chart.matches[0].status === "done"), 10_000, "sf1 done");

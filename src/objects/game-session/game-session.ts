@@ -24,6 +24,7 @@ import { FixedRateClock } from "./fixed-rate-clock";
 import { InputLimiter } from "./input-limiter";
 import { activeSeats, playerInfos, type GameResult, type SessionRecord, type TournamentLink } from "./record";
 import { AlarmTickDriver, TimerTickDriver, type TickDriver } from "./tick-driver";
+import { RecordMatchError } from "../../worker/db/matches";
 import { logEvent } from "../log";
 import type { GameEnv } from "../env";
 import type { SessionHooks } from "./hooks";
@@ -654,6 +655,11 @@ export class GameSession extends DurableObject<GameEnv> {
         changed = true;
       } catch (err) {
         logEvent("error", "game.record_failed", { gameId: rec.gameId, error: err });
+        // A row D1 can never take (e.g. an account deleted meanwhile) is not retried forever.
+        if (err instanceof RecordMatchError) {
+          rec.recorded = true;
+          changed = true;
+        }
       }
     } else if (!rec.recorded) {
       rec.recorded = true;

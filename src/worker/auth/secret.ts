@@ -6,9 +6,9 @@
  * - APP_ENV "development" AND the request is addressed to a local host (localhost, *.localhost,
  *   127.x, ::1, 10.x, 172.16-31.x, 192.168.x): same tolerance, with a warning logged once per
  *   isolate. This is what makes `npm start` work on a fresh clone that has no `.dev.vars`.
- *   The host check matters because wrangler.toml's [vars] say APP_ENV = "development" and a
- *   plain `wrangler deploy` ships that value: a deployed Worker is never reached under a local
- *   host name, so it still refuses a missing/weak secret.
+ *   wrangler.toml ships APP_ENV = "production" and only `npm start` passes "development"; the
+ *   host check is a second guard should a deploy ever carry "development": a deployed Worker is
+ *   never reached under a local host name, so it still refuses a missing/weak secret.
  * - Otherwise: refuse. Sessions cannot be issued or checked; the API answers 500
  *   `server_misconfigured` and logs why (never the secret itself).
  */
