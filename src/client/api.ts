@@ -121,14 +121,10 @@ function defaultMessage(status: number): string {
   return "Something went wrong.";
 }
 
-/** Retry-After is either delta-seconds or an HTTP date. Falls back to 60 s when unreadable. */
+/** Retry-After in seconds (the API sends delta-seconds); 60 when missing or unreadable. */
 export function parseRetryAfter(value: string | null): number {
-  if (!value) return 60;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(1, Math.ceil(seconds));
-  const date = Date.parse(value);
-  if (Number.isFinite(date)) return Math.max(1, Math.ceil((date - Date.now()) / 1000));
-  return 60;
+  const seconds = Math.ceil(Number(value));
+  return seconds > 0 ? seconds : 60;
 }
 
 export interface Credentials {

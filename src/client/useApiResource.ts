@@ -1,5 +1,5 @@
 /** Loads one API resource for a screen: loading / loaded / failed, with a retry. */
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { ApiError, ApiResult } from "./api";
 
 export type Resource<T> =
@@ -24,6 +24,5 @@ export function useApiResource<T>(load: () => Promise<ApiResult<T>>, key: string
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, attempt]);
 
-  const retry = useCallback(() => setAttempt((n) => n + 1), []);
-  return [resource, retry];
+  return [resource, () => setAttempt((n) => n + 1)];
 }

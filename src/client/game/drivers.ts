@@ -3,6 +3,7 @@
  * and hold/release directions on the SeatInput - exactly like a player pressing keys.
  */
 import type { GameState } from "../../shared/engine/types";
+import { listen } from "../dom";
 import { dirToward, type SeatInput } from "./input";
 
 export interface InputDriver {
@@ -44,4 +45,44 @@ export class PointerSteering implements InputDriver {
   release(input: SeatInput): void {
     for (const pointerId of [...this.targets.keys()]) this.lift(pointerId, input);
   }
+}
+
+/**
+ * Wires pointer drags on `canvas` to `steering`: each pointer picks its seat where it first
+ * touches (`seatAt`, in field coordinates) and then aims that seat's paddle at the pointer.
+ * `toField` maps client coordinates to the field (Renderer.toField, so rotation is handled).
+ */
+export function attachPointerSteering(
+  canvas: HTMLElement,
+  toField: (clientX: number, clientY: number) => { x: number; y: number } | null,
+  steering: PointerSteering,
+  input: SeatInput,
+  seatAt: (x: number, y: number) => number,
+): () => void {
+  const seats = new Map<number, number>();
+  const aim = (event: PointerEvent) => {
+    const at = toField(event.clientX, event.clientY);
+    if (!at) return;
+    const seat = seats.get(event.pointerId) ?? seatAt(at.x, at.y);
+    seats.set(event.pointerId, seat);
+    // A left/right paddle follows the pointer's y, a top/bottom one its x.
+    steering.aim(event.pointerId, seat, seat < 2 ? at.y : at.x);
+  };
+  const lift = (event: PointerEvent) => {
+    seats.delete(event.pointerId);
+    steering.lift(event.pointerId, input);
+  };
+  const offs = [
+    listen(canvas, "pointerdown", (event) => {
+      event.preventDefault();
+      canvas.setPointerCapture?.(event.pointerId);
+      aim(event);
+    }),
+    listen(canvas, "pointermove", (event) => {
+      if (seats.has(event.pointerId)) aim(event);
+    }),
+    listen(canvas, "pointerup", lift),
+    listen(canvas, "pointercancel", lift),
+  ];
+  return () => offs.forEach((off) => off());
 }

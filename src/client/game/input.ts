@@ -4,6 +4,7 @@
  * turns held directions into the Dir the engine receives. Nothing here touches paddle positions.
  */
 import type { Dir } from "../../shared/engine/types";
+import { listen } from "../dom";
 
 /** A held direction for a seat, tagged with what holds it ("KeyW", "touch:3", "ai", ...). */
 interface Hold {
@@ -84,25 +85,20 @@ export const SOLO_LEFT_KEYS: KeyBindings = {
  * keys without a click. Returns a function that detaches the listeners.
  */
 export function attachKeyboard(input: SeatInput, bindings: KeyBindings, target: Window = window): () => void {
-  const onKeyDown = (event: KeyboardEvent) => {
-    const binding = bindings[event.code];
-    if (!binding || event.ctrlKey || event.metaKey || event.altKey) return;
-    event.preventDefault(); // arrows must not scroll the page
-    input.press(binding.seat, binding.dir, event.code);
-  };
-  const onKeyUp = (event: KeyboardEvent) => {
-    const binding = bindings[event.code];
-    if (binding) input.release(binding.seat, event.code);
-  };
-  const onBlur = () => input.releaseAll();
-  target.addEventListener("keydown", onKeyDown);
-  target.addEventListener("keyup", onKeyUp);
-  target.addEventListener("blur", onBlur);
-  return () => {
-    target.removeEventListener("keydown", onKeyDown);
-    target.removeEventListener("keyup", onKeyUp);
-    target.removeEventListener("blur", onBlur);
-  };
+  const offs = [
+    listen(target, "keydown", (event) => {
+      const binding = bindings[event.code];
+      if (!binding || event.ctrlKey || event.metaKey || event.altKey) return;
+      event.preventDefault(); // arrows must not scroll the page
+      input.press(binding.seat, binding.dir, event.code);
+    }),
+    listen(target, "keyup", (event) => {
+      const binding = bindings[event.code];
+      if (binding) input.release(binding.seat, event.code);
+    }),
+    listen(target, "blur", () => input.releaseAll()),
+  ];
+  return () => offs.forEach((off) => off());
 }
 
 /**

@@ -2,21 +2,28 @@
  * Local games: 2 players on one keyboard, or versus the AI. Wires the framework-free parts:
  * LocalMatch (rules around the engine) + SeatInput (keyboard, touch, AI) + fixed loop + renderer.
  */
-import { useEffect, useRef, useState } from "preact/hooks";
+import type { ComponentChildren, RefObject } from "preact";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { Link } from "../components/Link";
 import { TouchPad } from "../components/TouchPad";
 import { AiDriver, type AiLevel } from "../game/aiDriver";
-import { PointerSteering, type InputDriver } from "../game/drivers";
+import { attachPointerSteering, PointerSteering, type InputDriver } from "../game/drivers";
 import { attachKeyboard, SOLO_LEFT_KEYS, TWO_PLAYER_KEYS } from "../game/input";
 import { LocalMatch, randomSeed, type MatchSnapshot } from "../game/localMatch";
 import { createFixedLoop } from "../game/loop";
-import { createRenderer, fitCanvasToBox } from "../render";
+import type { Side } from "../../shared/engine/types";
+import { createRenderer, fitCanvasToBox, quarterTurnsToBottom, screenAxisSign, viewSize } from "../render";
 import { navigate } from "../router";
+import { listen } from "../dom";
 import { useSession } from "../session";
+import { useMediaQuery } from "../useMediaQuery";
 
 export type GameKind = { kind: "local" } | { kind: "ai"; level: AiLevel };
 
-const LEVEL_NAMES: Record<AiLevel, string> = { easy: "AI (easy)", medium: "AI (medium)", hard: "AI (hard)" };
+/** On a phone held upright the field is turned so the left paddle is at the bottom, filling the screen. */
+const PORTRAIT_PHONE = "(orientation: portrait) and (pointer: coarse)";
+
+const aiName = (level: AiLevel) => `AI (${level})`;
 
 /** `?to=N` sets the winning score (1–21) for quick games and tests; default 5. */
 function winScoreFromUrl(): number {
@@ -30,9 +37,15 @@ function isInteractive(target: EventTarget | null): boolean {
 
 export function GameScreen(props: GameKind) {
   const { user } = useSession();
-  const names = props.kind === "ai" ? [user?.username ?? "You", LEVEL_NAMES[props.level]] : ["Left", "Right"];
+  const names = props.kind === "ai" ? [user?.username ?? "You", aiName(props.level)] : ["Left", "Right"];
   const namesRef = useRef(names);
   namesRef.current = names;
+
+  const rotated = useMediaQuery(PORTRAIT_PHONE);
+  const bottomSide: Side | undefined = rotated ? "left" : undefined;
+  const bottomSideRef = useRef(bottomSide);
+  bottomSideRef.current = bottomSide;
+  const refitRef = useRef<() => void>(() => {});
 
   const stageRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -52,83 +65,61 @@ export function GameScreen(props: GameKind) {
     const localSeat = props.kind === "ai" ? 0 : undefined;
 
     const renderer = createRenderer(canvas);
-    const fit = fitCanvasToBox(stage, () => current.config.width / current.config.height, renderer.resize);
-    const detachKeyboard = attachKeyboard(current.input, props.kind === "ai" ? SOLO_LEFT_KEYS : TWO_PLAYER_KEYS);
+    const fit = fitCanvasToBox(
+      stage,
+      () => {
+        const size = viewSize(current.config, bottomSideRef.current);
+        return size.width / size.height;
+      },
+      renderer.resize,
+    );
+    refitRef.current = fit.refit;
     const loop = createFixedLoop({
       update: () => void current.tick(),
       render: (alpha) =>
-        renderer.draw(current.state, { names: namesRef.current, previous: current.previous, alpha, localSeat }),
+        renderer.draw(current.state, {
+          names: namesRef.current,
+          previous: current.previous,
+          alpha,
+          localSeat,
+          bottomSide: bottomSideRef.current,
+        }),
     });
 
-    // Pause / resume: Space, Escape or P. Space on a focused button belongs to the button.
-    const onKeyDown = (event: KeyboardEvent) => {
-      const isSpace = event.code === "Space";
-      if (!isSpace && event.key !== "Escape" && event.code !== "KeyP") return;
-      if (isSpace && isInteractive(event.target)) return;
-      if (event.repeat || current.snapshot().phase === "over") return;
-      event.preventDefault();
-      current.togglePause();
-      loop.resetClock();
-    };
-    const onHidden = () => {
-      if (document.visibilityState === "hidden") current.pause();
-    };
-    const onBlur = () => current.pause();
-
-    // Drag on the canvas: left half steers the left paddle (local 2P), the whole field vs AI.
-    const seatByPointer = new Map<number, number>();
-    const aim = (event: PointerEvent) => {
-      const at = renderer.toField(event.clientX, event.clientY);
-      if (!at) return;
-      let seat = seatByPointer.get(event.pointerId);
-      if (seat === undefined) {
-        seat = props.kind === "ai" || at.x < current.config.width / 2 ? 0 : 1;
-        seatByPointer.set(event.pointerId, seat);
-      }
-      pointer.aim(event.pointerId, seat, at.y);
-    };
-    const onPointerDown = (event: PointerEvent) => {
-      event.preventDefault();
-      canvas.setPointerCapture?.(event.pointerId);
-      aim(event);
-    };
-    const onPointerMove = (event: PointerEvent) => {
-      if (seatByPointer.has(event.pointerId)) aim(event);
-    };
-    const onPointerUp = (event: PointerEvent) => {
-      seatByPointer.delete(event.pointerId);
-      pointer.lift(event.pointerId, current.input);
-    };
-
-    window.addEventListener("keydown", onKeyDown);
-    window.addEventListener("blur", onBlur);
-    document.addEventListener("visibilitychange", onHidden);
-    canvas.addEventListener("pointerdown", onPointerDown);
-    canvas.addEventListener("pointermove", onPointerMove);
-    canvas.addEventListener("pointerup", onPointerUp);
-    canvas.addEventListener("pointercancel", onPointerUp);
     const unsubscribe = current.subscribe(setSnapshot);
+    const cleanups = [
+      loop.stop,
+      unsubscribe,
+      fit.dispose,
+      attachKeyboard(current.input, props.kind === "ai" ? SOLO_LEFT_KEYS : TWO_PLAYER_KEYS),
+      // Drag on the canvas: each half steers its own paddle in local 2P; anywhere steers yours vs AI.
+      attachPointerSteering(canvas, renderer.toField, pointer, current.input, (x) =>
+        props.kind === "ai" || x < current.config.width / 2 ? 0 : 1,
+      ),
+      // Pause / resume: Space, Escape or P. Space on a focused button belongs to the button.
+      listen(window, "keydown", (event) => {
+        const isSpace = event.code === "Space";
+        if (!isSpace && event.key !== "Escape" && event.code !== "KeyP") return;
+        if ((isSpace && isInteractive(event.target)) || event.repeat || current.snapshot().phase === "over") return;
+        event.preventDefault();
+        current.togglePause();
+        loop.resetClock();
+      }),
+      // Keys released while away never arrive: pause rather than play on with a stuck key.
+      listen(window, "blur", () => current.pause()),
+      listen(document, "visibilitychange", () => document.hidden && current.pause()),
+    ];
     setMatch(current);
     setSnapshot(current.snapshot());
     loop.start();
-
-    return () => {
-      loop.stop();
-      unsubscribe();
-      detachKeyboard();
-      fit.dispose();
-      window.removeEventListener("keydown", onKeyDown);
-      window.removeEventListener("blur", onBlur);
-      document.removeEventListener("visibilitychange", onHidden);
-      canvas.removeEventListener("pointerdown", onPointerDown);
-      canvas.removeEventListener("pointermove", onPointerMove);
-      canvas.removeEventListener("pointerup", onPointerUp);
-      canvas.removeEventListener("pointercancel", onPointerUp);
-    };
+    return () => cleanups.forEach((cleanup) => cleanup());
   }, [gameKey]);
 
+  useEffect(() => refitRef.current(), [rotated]);
+
   const phase = snapshot?.phase;
-  useEffect(() => {
+  // Layout effect: focus moves as soon as an overlay exists, before the next key can arrive.
+  useLayoutEffect(() => {
     if (phase === "paused") resumeRef.current?.focus();
     else if (phase === "over") againRef.current?.focus();
     else if (document.activeElement === document.body || !document.activeElement) stageRef.current?.focus({ preventScroll: true });
@@ -137,7 +128,7 @@ export function GameScreen(props: GameKind) {
   const scores = snapshot?.scores ?? [0, 0];
   const winnerName = snapshot && snapshot.winner >= 0 ? names[snapshot.winner] : "";
   const humanLost = props.kind === "ai" && snapshot?.winner === 1;
-  const title = props.kind === "ai" ? `Versus ${LEVEL_NAMES[props.level]}` : "Local 2 players";
+  const title = props.kind === "ai" ? `Versus ${aiName(props.level)}` : "Local 2 players";
 
   return (
     <section class="game" aria-labelledby="page-title" data-testid="game-screen">
@@ -170,6 +161,12 @@ export function GameScreen(props: GameKind) {
         </button>
       </div>
 
+      {match && rotated && props.kind === "local" ? (
+        <div class="touch-controls touch-controls-top">
+          <TouchPad input={match.input} seat={1} label={names[1]} placement="top" horizontal screenSign={sign(bottomSide, "right")} />
+        </div>
+      ) : null}
+
       <div class="stage" ref={stageRef} tabIndex={-1} data-testid="stage">
         <canvas
           ref={canvasRef}
@@ -188,65 +185,83 @@ export function GameScreen(props: GameKind) {
         ) : null}
 
         {phase === "paused" ? (
-          <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="pause-title" data-testid="pause-overlay">
-            <div class="overlay-box">
-              <h2 id="pause-title">Paused</h2>
-              <div class="button-row">
-                <button type="button" class="button button-primary" ref={resumeRef} onClick={() => match?.resume()} data-testid="resume-button">
-                  Resume
-                </button>
-                <button type="button" class="button" onClick={() => navigate("/")} data-testid="pause-home">
-                  Home
-                </button>
-              </div>
-              <p class="muted small">
-                <kbd>Space</kbd> or <kbd>Esc</kbd> to resume
-              </p>
-            </div>
-          </div>
+          <Overlay id="pause" title="Paused" primary="Resume" primaryRef={resumeRef} onPrimary={() => match?.resume()}>
+            <p class="muted small">
+              <kbd>Space</kbd> or <kbd>Esc</kbd> to resume
+            </p>
+          </Overlay>
         ) : null}
 
         {phase === "over" ? (
-          <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="winner-title" data-testid="winner-overlay">
-            <div class="overlay-box">
-              <h2 id="winner-title" class={`winner seat-${snapshot!.winner}`} data-testid="winner-text">
-                {props.kind === "ai" ? (humanLost ? `${winnerName} wins` : "You win!") : `${winnerName} wins!`}
-              </h2>
-              <p class="final-score" data-testid="final-score">
-                {scores[0]} – {scores[1]}
-              </p>
-              <div class="button-row">
-                <button type="button" class="button button-primary" ref={againRef} onClick={() => match?.restart()} data-testid="play-again">
-                  Play again
-                </button>
-                <button type="button" class="button" onClick={() => navigate("/")} data-testid="winner-home">
-                  Home
-                </button>
-              </div>
-            </div>
-          </div>
+          <Overlay
+            id="winner"
+            title={props.kind === "ai" ? (humanLost ? `${winnerName} wins` : "You win!") : `${winnerName} wins!`}
+            titleClass={`seat-${snapshot!.winner}`}
+            primary="Play again"
+            primaryRef={againRef}
+            onPrimary={() => match?.restart()}
+          >
+            <p class="final-score" data-testid="final-score">
+              {scores[0]} – {scores[1]}
+            </p>
+          </Overlay>
         ) : null}
       </div>
 
-      {match ? (
-        <div class="touch-controls">
-          <TouchPad input={match.input} seat={0} label={names[0]} side="left" />
-          {props.kind === "local" ? <TouchPad input={match.input} seat={1} label={names[1]} side="right" /> : null}
-        </div>
-      ) : null}
+      {match ? <TouchControls match={match} names={names} twoHumans={props.kind === "local"} bottomSide={bottomSide} /> : null}
 
       <p class="controls-help muted small">
-        {props.kind === "local" ? (
-          <>
-            Left <kbd>W</kbd>/<kbd>S</kbd> · Right <kbd>↑</kbd>/<kbd>↓</kbd>
-          </>
-        ) : (
-          <>
-            Move <kbd>W</kbd>/<kbd>S</kbd> or <kbd>↑</kbd>/<kbd>↓</kbd>
-          </>
-        )}{" "}
-        · Pause <kbd>Space</kbd>/<kbd>Esc</kbd> · <Link href="/">Quit</Link>
+        {props.kind === "local" ? "Left W/S · Right ↑/↓" : "Move W/S or ↑/↓"} · Pause Space/Esc · <Link href="/">Quit</Link>
       </p>
     </section>
+  );
+}
+
+interface OverlayProps {
+  id: "pause" | "winner";
+  title: string;
+  titleClass?: string;
+  primary: string;
+  primaryRef: RefObject<HTMLButtonElement | null>;
+  onPrimary: () => void;
+  children: ComponentChildren;
+}
+
+/** A modal box over the field (pause, game over) with a primary action and "Home". */
+function Overlay({ id, title, titleClass, primary, primaryRef, onPrimary, children }: OverlayProps) {
+  const primaryTestId = id === "pause" ? "resume-button" : "play-again";
+  return (
+    <div class="overlay" role="dialog" aria-modal="true" aria-labelledby={`${id}-title`} data-testid={`${id}-overlay`}>
+      <div class="overlay-box">
+        <h2 id={`${id}-title`} class={titleClass} data-testid={`${id}-text`}>
+          {title}
+        </h2>
+        {id === "winner" ? children : null}
+        <div class="button-row">
+          <button type="button" class="button button-primary" ref={primaryRef} onClick={onPrimary} data-testid={primaryTestId}>
+            {primary}
+          </button>
+          <button type="button" class="button" onClick={() => navigate("/")} data-testid={`${id}-home`}>
+            Home
+          </button>
+        </div>
+        {id === "pause" ? children : null}
+      </div>
+    </div>
+  );
+}
+
+function sign(bottomSide: Side | undefined, paddleSide: Side): 1 | -1 {
+  return screenAxisSign({ quarterTurns: bottomSide ? quarterTurnsToBottom(bottomSide) : 0 }, paddleSide);
+}
+
+/** Phone buttons: beside the field in landscape, under it (and over it, for the top player) when rotated. */
+function TouchControls({ match, names, twoHumans, bottomSide }: { match: LocalMatch; names: string[]; twoHumans: boolean; bottomSide: Side | undefined }) {
+  const rotated = bottomSide !== undefined;
+  return (
+    <div class={`touch-controls${rotated ? "" : " touch-controls-sides"}`}>
+      <TouchPad input={match.input} seat={0} label={names[0]} placement={rotated ? "bottom" : "left"} horizontal={rotated} screenSign={sign(bottomSide, "left")} />
+      {twoHumans && !rotated ? <TouchPad input={match.input} seat={1} label={names[1]} placement="right" horizontal={false} screenSign={sign(bottomSide, "right")} /> : null}
+    </div>
   );
 }

@@ -4,7 +4,6 @@ import { AI_LEVELS, type AiLevel } from "../game/aiDriver";
 import { navigate } from "../router";
 import { useSession } from "../session";
 
-const LEVEL_LABELS: Record<AiLevel, string> = { easy: "Easy", medium: "Medium", hard: "Hard" };
 const LAST_LEVEL_KEY = "pong.aiLevel";
 
 function storedLevel(): AiLevel {
@@ -62,7 +61,7 @@ export function Home() {
                   onChange={() => chooseLevel(value)}
                   data-testid={`ai-level-${value}`}
                 />
-                {LEVEL_LABELS[value]}
+                {value}
               </label>
             ))}
           </fieldset>

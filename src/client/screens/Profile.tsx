@@ -20,15 +20,20 @@ export function Profile({ username }: { username: string }) {
     );
 
   if (resource.status === "error") {
-    const missing = resource.error.kind === "http" && resource.error.status === 404;
+    const status = resource.error.kind === "http" ? resource.error.status : 0;
     return (
       <section class="panel" aria-labelledby="page-title" data-testid="profile">
         <h1 id="page-title" tabIndex={-1}>
           {username}
         </h1>
-        {missing ? (
+        {status === 404 ? (
           <p class="lede" data-testid="profile-missing">
             No player is called “{username}”.
+          </p>
+        ) : status === 401 ? (
+          <p class="lede" data-testid="profile-signin">
+            <Link href={`/signin?next=${encodeURIComponent(`/u/${encodeURIComponent(username)}`)}`}>Sign in</Link> to see player
+            profiles.
           </p>
         ) : (
           <LoadError error={resource.error} onRetry={retry} />
@@ -85,7 +90,7 @@ function MatchRow({ match, viewer }: { match: MatchSummary; viewer: string }) {
   const players = [...match.players].sort((a, b) => a.seat - b.seat);
   return (
     <li class={`match ${won ? "match-won" : "match-lost"}`} data-testid="match-row">
-      <span class={`badge ${won ? "badge-win" : "badge-loss"}`}>{won ? "Win" : me?.result === "draw" ? "Draw" : "Loss"}</span>
+      <span class={`badge ${won ? "badge-win" : "badge-loss"}`}>{won ? "Win" : "Loss"}</span>
       <span class="match-mode">{match.mode === "4p" ? "4P" : "2P"}</span>
       <span class="match-players">
         {players.map((player, index) => (
@@ -102,7 +107,7 @@ function MatchRow({ match, viewer }: { match: MatchSummary; viewer: string }) {
       </span>
       <span class="match-when muted">
         {formatDateTime(match.endedAt ?? match.startedAt)}
-        {match.reason && match.reason !== "score" ? ` · ${match.reason}` : ""}
+        {match.reason === "forfeit" ? " · forfeit" : ""}
       </span>
     </li>
   );
