@@ -17,7 +17,7 @@ function storedLevel(): AiLevel {
 }
 
 export function Home() {
-  const { user } = useSession();
+  const { ready, user } = useSession();
   const [level, setLevel] = useState<AiLevel>(storedLevel);
 
   const chooseLevel = (next: AiLevel) => {
@@ -72,7 +72,9 @@ export function Home() {
 
         <article class="card card-online" aria-labelledby="online-title">
           <h2 id="online-title">Online</h2>
-          {user ? (
+          {!ready ? (
+            <p aria-busy="true">…</p>
+          ) : user ? (
             <div class="button-stack">
               <button type="button" class="button" onClick={() => navigate("/online")} data-testid="play-online">
                 Play online
