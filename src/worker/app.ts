@@ -7,6 +7,7 @@ import { meRoutes } from "./routes/me";
 import { userRoutes } from "./routes/users";
 import { gameRoutes, gameSocket, playRoutes } from "./routes/games";
 import { tournamentRoutes, tournamentSocket } from "./routes/tournaments";
+import { adminRoutes } from "./routes/admin";
 
 /** The Hono application: API routes and health. Static assets are served by the assets binding. */
 export function createApp() {
@@ -29,6 +30,7 @@ export function createApp() {
   app.route("/api/play", playRoutes);
   app.route("/api/games", gameRoutes);
   app.route("/api/tournaments", tournamentRoutes);
+  app.route("/api/admin", adminRoutes);
   app.get("/ws/game/:gameId", (c) => gameSocket(c.req.raw, c.env, c.req.param("gameId")));
   app.get("/ws/tournament/:id", (c) => tournamentSocket(c.req.raw, c.env, c.req.param("id")));
   // Unknown /api/* paths (and wrong methods): JSON 404, never the SPA's index.html.

@@ -48,7 +48,31 @@ describe.each(["timer", "alarm"] as const)("a 2P match with the %s tick driver",
     const row = await env.DB.prepare("SELECT winner_id, reason FROM matches WHERE id = ?").bind(gameId).first<{ winner_id: string; reason: string }>();
     expect(row).toEqual({ winner_id: users[winnerSeat].id, reason: "normal" });
     expect(a.count("game_over") + b.count("game_over")).toBe(2);
+    // The object counted its loop and its billable units; the drivers differ in alarms per tick.
+    const stats = await stub.loopStats();
+    expect(stats.driver).toBe(driver);
+    expect(stats.ticks).toBeGreaterThan(60);
+    expect(stats.messagesIn).toBe(2);
+    expect(stats.snapshots).toBeGreaterThan(10);
+    if (driver === "alarm") expect(stats.setAlarms).toBeGreaterThan(stats.wakeups * 0.9);
+    else expect(stats.setAlarms).toBeLessThan(stats.wakeups / 10);
   }, 30_000);
+});
+
+describe("operator stats", () => {
+  it("are served only with the operator token", async () => {
+    const { gameId } = await startGame(await players(2), { overrides: FAST });
+    const url = `http://example.com/api/admin/games/${gameId}/stats`;
+    const { fetchWithEnv } = await import("../worker/helpers");
+    const withToken = (auth?: string) => fetchWithEnv(new Request(url, { headers: auth ? { Authorization: auth } : {} }), { METRICS_TOKEN: "op-token-123" });
+    expect((await withToken()).status).toBe(401);
+    expect((await withToken("Bearer wrong")).status).toBe(401);
+    const ok = await withToken("Bearer op-token-123");
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ gameId, driver: "timer" });
+    // Without a configured token the route does not exist.
+    expect((await fetchWithEnv(new Request(url, { headers: { Authorization: "Bearer x" } }), { METRICS_TOKEN: undefined })).status).toBe(404);
+  });
 });
 
 describe("joining a game socket", () => {

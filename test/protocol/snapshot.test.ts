@@ -1,26 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { GameState } from "../../src/shared/engine/types";
+import { defaultConfig, type GameState } from "../../src/shared/engine";
 import { decodeSnapshot, encodeSnapshot, SnapshotDecodeError, viewOf } from "../../src/shared/protocol/snapshot";
 
 function state(seats: number, patch: Partial<GameState> = {}): GameState {
   const sides = ["left", "right", "top", "bottom"] as const;
   return {
-    config: {
-      mode: seats === 2 ? "2p" : "4p",
-      width: seats === 2 ? 900 : 600,
-      height: 600,
-      winScore: 5,
-      paddleLength: 100,
-      paddleThickness: 10,
-      paddleInset: 20,
-      paddleSpeed: 8,
-      ballSize: 20,
-      ballSpeed: 7,
-      ballSpeedMax: 16,
-      ballSpeedup: 1.05,
-      maxBounceAngle: Math.PI / 3,
-      servePauseTicks: 60,
-    },
+    config: defaultConfig(seats === 2 ? "2p" : "4p"),
     tick: 100,
     phase: "playing",
     serveIn: 0,

@@ -22,6 +22,7 @@ import { encodeSnapshot, viewOf, type SnapshotView } from "../../shared/protocol
 import { sessionConfigFromVars, type SessionConfig } from "./config";
 import { FixedRateClock } from "./fixed-rate-clock";
 import { InputLimiter } from "./input-limiter";
+import { LoopStats, type LoopStatsSnapshot } from "./loop-stats";
 import { activeSeats, playerInfos, type GameResult, type SessionRecord, type TournamentLink } from "./record";
 import { AlarmTickDriver, TimerTickDriver, type TickDriver } from "./tick-driver";
 import { RecordMatchError } from "../../worker/db/matches";
@@ -84,6 +85,9 @@ export class GameSession extends DurableObject<GameEnv> {
   private lastView: SnapshotView | null = null;
   private snapshotsSent = 0;
   private alarmAt: number | null = null;
+  private tickErrorLogged = false;
+  /** Counters since this instance started (in memory: an evicted object starts again at zero). */
+  private readonly stats = new LoopStats(Date.now());
   private readonly events: GameEvent[] = [];
   private hooks: SessionHooks;
 
@@ -236,9 +240,22 @@ export class GameSession extends DurableObject<GameEnv> {
   }
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+    // Whatever a client sends, the object keeps running: a bug in handling one frame is logged
+    // and answered, never thrown into the runtime.
+    try {
+      await this.handleFrame(ws, raw);
+    } catch (err) {
+      logEvent("error", "ws.frame_failed", { gameId: this.rec?.gameId, error: err });
+      this.sendError(ws, "bad_message", "the server could not process this frame");
+    }
+  }
+
+  private async handleFrame(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
     const now = Date.now();
     const parsed = parseClientMessage(raw);
     const bytes = typeof raw === "string" ? raw.length : raw.byteLength;
+    this.stats.messagesIn++;
+    this.stats.bytesIn += bytes;
     if (!parsed.ok) {
       if (parsed.code === "too_large") {
         this.hooks.onReceived?.(bytes, "too_large");
@@ -315,6 +332,7 @@ export class GameSession extends DurableObject<GameEnv> {
 
   override async alarm(): Promise<void> {
     this.alarmAt = null;
+    this.stats.alarms++;
     const rec = this.rec;
     if (!rec) return;
     const now = Date.now();
@@ -337,7 +355,7 @@ export class GameSession extends DurableObject<GameEnv> {
         logEvent("warn", "game.revived", { gameId: rec.gameId, mode: rec.mode });
         this.startLoop(now);
       } else if (this.driver.kind === "alarm") {
-        this.runDueTicks(now);
+        this.safeRunDueTicks(now);
       }
     }
     if (rec.phase === "finished" || rec.phase === "abandoned") {
@@ -394,9 +412,17 @@ export class GameSession extends DurableObject<GameEnv> {
   }
 
   private async onSeatAway(seat: number, now: number): Promise<void> {
+    if (!this.markSeatAway(seat, now)) return;
+    // Checkpoint the exact state: a rejoin resumes the rally where it stopped.
+    await this.save();
+    await this.scheduleAlarm(now);
+  }
+
+  /** A seated player is gone: start their rejoin window, pause the match, tell everyone. */
+  private markSeatAway(seat: number, now: number): boolean {
     const rec = this.rec!;
     const s = rec.seats[seat];
-    if (!s || s.out || !s.present || rec.phase === "finished" || rec.phase === "abandoned") return;
+    if (!s || s.out || !s.present || rec.phase === "finished" || rec.phase === "abandoned") return false;
     s.present = false;
     s.rejoinDeadline = now + rec.config.rejoinTimeoutS * 1000;
     if (rec.phase === "playing" || rec.phase === "countdown") {
@@ -413,9 +439,7 @@ export class GameSession extends DurableObject<GameEnv> {
       rejoinInS: rec.config.rejoinTimeoutS,
     });
     logEvent("info", "player.left", { gameId: rec.gameId, userId: s.userId, mode: rec.mode });
-    // Checkpoint the exact state: a rejoin resumes the rally where it stopped.
-    await this.save();
-    await this.scheduleAlarm(now);
+    return true;
   }
 
   private async onDeadlineExpired(seat: number, now: number): Promise<void> {
@@ -523,7 +547,7 @@ export class GameSession extends DurableObject<GameEnv> {
     this.driver =
       rec.config.driver === "alarm"
         ? new AlarmTickDriver(nextAt)
-        : new TimerTickDriver(nextAt, () => this.runDueTicks(Date.now()), () => Date.now());
+        : new TimerTickDriver(nextAt, () => this.safeRunDueTicks(Date.now()), () => Date.now());
     this.driver.start(now);
     this.lastView = null; // next snapshot is a keyframe
   }
@@ -534,6 +558,16 @@ export class GameSession extends DurableObject<GameEnv> {
     this.clock = null;
   }
 
+  /** The timer driver's entry: an exception must not escape a timer callback and kill the loop. */
+  private safeRunDueTicks(now: number): void {
+    try {
+      this.runDueTicks(now);
+    } catch (err) {
+      if (!this.tickErrorLogged) logEvent("error", "game.tick_failed", { gameId: this.rec?.gameId, error: err });
+      this.tickErrorLogged = true;
+    }
+  }
+
   /** Runs every tick that is due at `now`: the hot path. Nothing a client sent can throw here. */
   private runDueTicks(now: number): void {
     const rec = this.rec;
@@ -541,6 +575,7 @@ export class GameSession extends DurableObject<GameEnv> {
     if (!rec || !clock || rec.phase !== "playing") return;
     const due = clock.due(now);
     if (due.steps === 0) return;
+    this.stats.recordWake(due.latenessMs, due.steps, due.skipped);
     this.hooks.onTick?.(due.latenessMs, due.skipped);
     const events = this.events;
     let checkpoint = false;
@@ -578,14 +613,19 @@ export class GameSession extends DurableObject<GameEnv> {
     this.lastView = view;
     this.snapshotsSent++;
     // Serialized once; the same bytes go to every socket.
-    for (const ws of this.ctx.getWebSockets()) {
+    const sockets = this.ctx.getWebSockets();
+    const sent = sockets.length;
+    for (const ws of sockets) {
       try {
         ws.send(bytes);
       } catch {
         // A socket closing under us: its close handler deals with it.
       }
     }
-    this.hooks.onSent?.(bytes.byteLength, this.ctx.getWebSockets().length, "snapshot");
+    this.stats.snapshots++;
+    this.stats.framesOut += sent;
+    this.stats.bytesOut += bytes.byteLength * sent;
+    this.hooks.onSent?.(bytes.byteLength, sent, "snapshot");
   }
 
   // ------------------------------------------------------------------ the end
@@ -719,6 +759,8 @@ export class GameSession extends DurableObject<GameEnv> {
     }
     if (this.alarmAt === at) return;
     this.alarmAt = at;
+    this.stats.setAlarms++;
+    this.stats.storageWrites++;
     await this.ctx.storage.setAlarm(at);
   }
 
@@ -733,19 +775,10 @@ export class GameSession extends DurableObject<GameEnv> {
   /** After a restart, seats marked present whose sockets are gone are treated as just disconnected. */
   private reconcilePresence(now: number): void {
     const rec = this.rec!;
-    if (rec.phase === "finished" || rec.phase === "abandoned") return;
     rec.seats.forEach((s, seat) => {
       if (!s || !s.present) return;
       const hasSocket = this.socketsOf(s.userId).some((ws) => (ws.deserializeAttachment() as SocketAttachment | null)?.seat === seat);
-      if (!hasSocket) {
-        s.present = false;
-        s.rejoinDeadline = now + rec.config.rejoinTimeoutS * 1000;
-        if (rec.phase === "playing" || rec.phase === "countdown") {
-          this.stopLoop();
-          rec.phase = "paused";
-          rec.countdown = null;
-        }
-      }
+      if (!hasSocket) this.markSeatAway(seat, now);
     });
   }
 
@@ -809,6 +842,8 @@ export class GameSession extends DurableObject<GameEnv> {
     } catch {
       // closing socket
     }
+    this.stats.framesOut++;
+    this.stats.bytesOut += text.length;
     this.hooks.onSent?.(text.length, 1, "json");
   }
 
@@ -826,14 +861,22 @@ export class GameSession extends DurableObject<GameEnv> {
         // closing socket
       }
     }
+    this.stats.framesOut += sockets.length;
+    this.stats.bytesOut += text.length * sockets.length;
     this.hooks.onSent?.(text.length, sockets.length, "json");
   }
 
   private async save(): Promise<void> {
     const rec = this.rec;
     if (!rec) return;
+    this.stats.storageWrites++;
     await this.ctx.storage.put(RECORD_KEY, { ...rec, game: serializeGame(rec.game) });
     this.hooks.onSaved?.(rec);
+  }
+
+  /** Loop timing and billable units of this instance (benchmarks, cost accounting). */
+  async loopStats(): Promise<LoopStatsSnapshot & { gameId: string | null; phase: SessionPhase | null; driver: string | null }> {
+    return { ...this.stats.snapshot(), gameId: this.rec?.gameId ?? null, phase: this.rec?.phase ?? null, driver: this.rec?.config.driver ?? null };
   }
 
   /** Test helper: the live engine state. */
