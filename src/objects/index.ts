@@ -3,4 +3,7 @@
 export { RateLimiter } from "./rate-limiter";
 export { GameSession } from "./game-session/game-session";
 export { Matchmaker } from "./matchmaker/matchmaker";
+// Observability: the metrics aggregate, and the log forwarder (loading it registers the log outbox).
+export { Metrics } from "./metrics/metrics-object";
+export { LogShipper } from "./log-shipper/log-shipper";
 export { Tournament } from "./tournament/tournament";

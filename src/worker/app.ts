@@ -1,4 +1,6 @@
 import { Hono } from "hono";
+import { requestMetrics } from "./observability/http-metrics";
+import { metricsHandler } from "./routes/metrics";
 import type { AppEnv } from "./auth/session";
 import { handleError, notFoundError, errorResponse } from "./http/errors";
 import { authRoutes } from "./routes/auth";
@@ -14,6 +16,8 @@ export function createApp() {
   const app = new Hono<AppEnv>();
   app.onError(handleError);
   app.notFound(() => errorResponse(notFoundError()));
+  // First: request counts/latency by route pattern and status for every route below.
+  app.use("*", requestMetrics);
 
   app.get("/healthz", (c) => c.json({ ok: true, service: "pong-edge" }));
 
@@ -35,6 +39,9 @@ export function createApp() {
   app.get("/ws/tournament/:id", (c) => tournamentSocket(c.req.raw, c.env, c.req.param("id")));
   // Unknown /api/* paths (and wrong methods): JSON 404, never the SPA's index.html.
   app.all("/api/*", () => errorResponse(notFoundError()));
+
+  // Prometheus scrape (bearer token, see routes/metrics.ts).
+  app.get("/metrics", metricsHandler);
 
   // Anything not handled above: static client (SPA fallback is configured on the assets binding).
   app.all("*", (c) => c.env.ASSETS.fetch(c.req.raw));

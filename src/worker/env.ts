@@ -1,8 +1,15 @@
 import type { GameEnv } from "../objects/env";
 import type { RateLimiter } from "../objects/rate-limiter";
+import type { LogShipper } from "../objects/log-shipper/log-shipper";
+import type { Metrics } from "../objects/metrics/metrics-object";
+import type { ObservabilityEnv } from "../objects/metrics/env";
 
 /** Bindings and variables the Worker and its Durable Objects receive (see wrangler.toml). */
-export interface Env extends GameEnv {
+export interface Env extends GameEnv, ObservabilityEnv {
+  /** Aggregates the metrics objects report; rendered by GET /metrics (src/objects/metrics/). */
+  METRICS: DurableObjectNamespace<Metrics>;
+  /** Buffers log events for Logstash (src/objects/log-shipper/); LOGSTASH_* vars in ObservabilityEnv. */
+  LOG_SHIPPER: DurableObjectNamespace<LogShipper>;
   ASSETS: Fetcher;
   /** Extra origins (comma-separated) allowed to open game WebSockets besides the app's own. */
   ALLOWED_ORIGINS?: string;

@@ -2,12 +2,17 @@ import { createDb } from "../../worker/db/client";
 import { recordMatch } from "../../worker/db/matches";
 import type { GameEnv } from "../env";
 import { logEvent } from "../log";
+import { SessionMetrics } from "../metrics/session-metrics";
 import type { SessionHooks } from "./hooks";
 import type { SessionRecord } from "./record";
 
 /** The production wiring of a GameSession's hooks: D1 rows and the live-games list. */
 export function createSessionHooks(env: GameEnv): SessionHooks {
+  // Metrics hooks (counted in memory, reported in batches; see src/objects/metrics/session-metrics.ts).
+  const metrics = new SessionMetrics(env);
   return {
+    ...metrics.hooks,
+
     async recordResult(rec: SessionRecord): Promise<void> {
       const result = rec.result;
       if (!result || result.reason === "abandoned" || result.winnerSeat === null) return;
@@ -47,6 +52,7 @@ export function createSessionHooks(env: GameEnv): SessionHooks {
     },
 
     onSaved(rec: SessionRecord): void {
+      metrics.hooks.onSaved(rec);
       // Best effort and off the hot path: the live list is advisory, sessions stay authoritative.
       const stub = env.MATCHMAKER.get(env.MATCHMAKER.idFromName("global"));
       stub

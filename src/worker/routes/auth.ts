@@ -9,6 +9,7 @@ import { findUserByUsername, insertUser } from "../db/users";
 import { readJsonObject } from "../http/body";
 import { ApiError } from "../http/errors";
 import { clientIp, enforceRateLimits, loginLimits, registerLimits } from "../http/rate-limit";
+import { observeAuth } from "../observability/auth-metrics";
 
 const usernameTaken = () => new ApiError(409, "username_taken", "That username is already taken.", "username");
 /** Same message for an unknown user and a wrong password. */
@@ -21,6 +22,9 @@ async function issueSession(c: Context<AppEnv>, user: SessionUser, status: 200 |
 }
 
 export const authRoutes = new Hono<AppEnv>()
+  // Counts and logs every outcome (auth.login_failed etc.) from the status; never the password.
+  .use("/register", observeAuth("register"))
+  .use("/login", observeAuth("login"))
   .post("/register", async (c) => {
     const { username, password } = parseRegistration(await readJsonObject(c));
     // Fail fast on misconfiguration before doing any work or writing a row.

@@ -1,0 +1,101 @@
+/**
+ * The per-isolate outbox between logEvent() and the LogShipper object.
+ *
+ * logEvent() prints the line and hands it here. Lines logged in the same turn of the event loop
+ * are sent together, in one RPC to the LogShipper, from a microtask: nothing is awaited by the
+ * code that logged, no timer is started (a pending timer would keep a game object from
+ * hibernating), and in a Worker request the RPC is kept alive with waitUntil. The outbox is
+ * bounded: if the LogShipper cannot be reached, lines are kept (at most MAX_OUTBOX, oldest
+ * dropped and counted) and retried with the next line logged in this isolate.
+ *
+ * Forwarding is on when LOGSTASH_URL is set and LOG_FORWARDING is not "off".
+ */
+import { env as globalEnv, waitUntil } from "cloudflare:workers";
+import { logLocal, setLogSink, setSecretValues, type LogLine } from "../log";
+import type { ObservabilityEnv } from "../metrics/env";
+
+export const LOG_SHIPPER_NAME = "log-shipper-0";
+export const MAX_OUTBOX = 1_000;
+
+type Env = ObservabilityEnv & { JWT_SECRET?: string };
+
+let queue: LogLine[] = [];
+let droppedAtSource = 0;
+let scheduled = false;
+let override: boolean | null = null;
+
+function env(): Env {
+  return globalEnv as unknown as Env;
+}
+
+/** Tests: force forwarding on/off in this isolate regardless of the variables (null: back to them). */
+export function setLogForwardingOverride(on: boolean | null): void {
+  override = on;
+}
+
+export function forwardingEnabled(): boolean {
+  const e = env();
+  if (!e?.LOG_SHIPPER) return false;
+  if (override !== null) return override;
+  return typeof e.LOGSTASH_URL === "string" && e.LOGSTASH_URL.trim() !== "" && e.LOG_FORWARDING !== "off";
+}
+
+/** Lines waiting in this isolate (tests). */
+export function outboxSize(): number {
+  return queue.length;
+}
+
+function enqueue(line: LogLine): void {
+  if (!forwardingEnabled()) return;
+  queue.push(line);
+  if (queue.length > MAX_OUTBOX) {
+    const over = queue.length - MAX_OUTBOX;
+    queue.splice(0, over);
+    droppedAtSource += over;
+  }
+  if (!scheduled) {
+    scheduled = true;
+    queueMicrotask(() => void flushOutbox());
+  }
+}
+
+/** Sends what is queued to the LogShipper. Resolves when delivered (or failed and re-queued). */
+export function flushOutbox(): Promise<void> {
+  scheduled = false;
+  const ns = env()?.LOG_SHIPPER;
+  if (!ns || (queue.length === 0 && droppedAtSource === 0)) return Promise.resolve();
+  const batch = queue;
+  const dropped = droppedAtSource;
+  queue = [];
+  droppedAtSource = 0;
+  const p = ns
+    .get(ns.idFromName(LOG_SHIPPER_NAME))
+    .ingest(batch, dropped)
+    .then(
+      () => undefined,
+      (err: unknown) => {
+        // Put the batch back in front of anything newer; the next logged line retries.
+        queue = batch.concat(queue);
+        droppedAtSource += dropped;
+        if (queue.length > MAX_OUTBOX) {
+          const over = queue.length - MAX_OUTBOX;
+          queue.splice(0, over);
+          droppedAtSource += over;
+        }
+        logLocal("warn", "log_forwarder.outbox_failed", { message: `${batch.length} events kept for retry`, error: err }, "log-shipper");
+      },
+    );
+  try {
+    waitUntil(p);
+  } catch {
+    // No request context to extend (e.g. inside a Durable Object): the object stays alive anyway.
+  }
+  return p;
+}
+
+// Registered once per isolate when this module loads (src/objects/index.ts imports the shipper).
+setLogSink(enqueue);
+setSecretValues(() => {
+  const e = env();
+  return [e?.JWT_SECRET, e?.LOGSTASH_PASSWORD, e?.METRICS_TOKEN];
+});

@@ -1,0 +1,35 @@
+import type { LogShipper } from "../log-shipper/log-shipper";
+import type { Metrics } from "./metrics-object";
+
+/**
+ * Bindings and variables of the observability code (wrangler.toml, .dev.vars). All optional in
+ * the type: code that finds a binding missing does nothing (e.g. a test environment without it).
+ */
+export interface ObservabilityEnv {
+  /** The Metrics object (one instance, "global"). */
+  METRICS?: DurableObjectNamespace<Metrics>;
+  /** The log forwarder's buffer (one instance, "log-shipper-0"). */
+  LOG_SHIPPER?: DurableObjectNamespace<LogShipper>;
+  /** Bearer token for GET /metrics (a secret). */
+  METRICS_TOKEN?: string;
+  /** Logstash `http` input, e.g. https://logs.example.com:8080/ (unset: forwarding off). */
+  LOGSTASH_URL?: string;
+  /** Basic-auth user for LOGSTASH_URL (a secret in production). */
+  LOGSTASH_USER?: string;
+  /** Basic-auth password for LOGSTASH_URL (a secret). */
+  LOGSTASH_PASSWORD?: string;
+  /** "off" disables forwarding even when LOGSTASH_URL is set. */
+  LOG_FORWARDING?: string;
+  /** Events per POST (default 100). */
+  LOG_BATCH_SIZE?: string;
+  /** Oldest buffered event's age that triggers a partial batch, ms (default 5000). */
+  LOG_BATCH_MAX_AGE_MS?: string;
+  /** Events buffered at most; beyond, the oldest are dropped and counted (default 10000). */
+  LOG_BUFFER_MAX?: string;
+  /** First retry delay after a failed POST, ms (default 1000); doubles per failure. */
+  LOG_RETRY_BASE_MS?: string;
+  /** Longest retry delay, ms (default 300000). */
+  LOG_RETRY_MAX_MS?: string;
+  /** Per-POST timeout, ms (default 10000). */
+  LOG_REQUEST_TIMEOUT_MS?: string;
+}
