@@ -156,6 +156,7 @@ describe("disconnects", () => {
     await b.waitClosed();
     const row = await env.DB.prepare("SELECT winner_id, reason FROM matches WHERE id = ?").bind(gameId).first<{ winner_id: string; reason: string }>();
     expect(row).toEqual({ winner_id: users[1].id, reason: "forfeit" });
+    expect((await sessionStub(gameId).debugState()).alarmAt).toBeGreaterThan(Date.now() + 30_000);
   }, 20_000);
 
   it("abandons the game when both players are gone", async () => {
@@ -169,6 +170,11 @@ describe("disconnects", () => {
     const state = await sessionStub(gameId).debugState();
     expect(state.rec?.phase ?? "abandoned").toBe("abandoned");
     expect(await matchRows(gameId)).toBe(0);
+    // The other absent seat's deadline must not keep waking the ended game: next alarm = clean-up.
+    expect(state.alarmAt).toBeGreaterThan(Date.now() + 30_000);
+    const alarmsBefore = (await sessionStub(gameId).loopStats()).alarms;
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await sessionStub(gameId).loopStats()).alarms).toBe(alarmsBefore);
   }, 20_000);
 });
 
@@ -277,13 +283,16 @@ describe("bad input", () => {
 
   it("drops an input flood and closes a sustained one with 1008", async () => {
     const users = await players(2);
-    const { clients } = await startGame(users, { overrides: { winScore: 9, countdownS: 1 } });
+    const { gameId, clients } = await startGame(users, { overrides: { winScore: 9, countdownS: 1 } });
     const [a, b] = clients;
     await a.next("game_started");
     for (let i = 1; i <= 400; i++) a.sendRaw(JSON.stringify({ type: "input", seq: i, dir: i % 2 ? 1 : -1 }));
     const err = await a.next("error");
     expect(err.code).toBe("rate_limited");
     expect((await a.waitClosed()).code).toBe(1008);
+    // Frames still queued behind the close are not processed.
+    const stats = await sessionStub(gameId).loopStats();
+    expect(stats.messagesIn).toBeLessThan(300);
     // The other player's game is unaffected: b sees a paused match (a left), not a crash.
     await b.next("player_left");
     b.close();

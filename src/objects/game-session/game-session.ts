@@ -86,6 +86,8 @@ export class GameSession extends DurableObject<GameEnv> {
   private snapshotsSent = 0;
   private alarmAt: number | null = null;
   private tickErrorLogged = false;
+  /** Sockets we decided to close; frames they still deliver are ignored. */
+  private readonly closing = new WeakSet<WebSocket>();
   /** Counters since this instance started (in memory: an evicted object starts again at zero). */
   private readonly stats = new LoopStats(Date.now());
   private readonly events: GameEvent[] = [];
@@ -251,6 +253,8 @@ export class GameSession extends DurableObject<GameEnv> {
   }
 
   private async handleFrame(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+    // Frames already queued behind our close of this socket are not processed (or logged) again.
+    if (this.closing.has(ws)) return;
     const now = Date.now();
     const parsed = parseClientMessage(raw);
     const bytes = typeof raw === "string" ? raw.length : raw.byteLength;
@@ -260,6 +264,7 @@ export class GameSession extends DurableObject<GameEnv> {
       if (parsed.code === "too_large") {
         this.hooks.onReceived?.(bytes, "too_large");
         this.hooks.onSocketClose?.("too_large");
+        this.closing.add(ws);
         ws.close(CloseCode.tooLarge, "frame too large");
         return;
       }
@@ -283,6 +288,7 @@ export class GameSession extends DurableObject<GameEnv> {
     if (verdict === "abuse") {
       logEvent("warn", "ws.input_abuse", { gameId: rec.gameId, userId: att.userId });
       this.hooks.onSocketClose?.("abuse");
+      this.closing.add(ws);
       ws.close(CloseCode.policyViolation, "input flood");
       return;
     }
@@ -338,8 +344,8 @@ export class GameSession extends DurableObject<GameEnv> {
     const now = Date.now();
     this.reconcilePresence(now);
 
-    // Rejoin / no-show deadlines.
-    for (let seat = 0; seat < rec.seats.length; seat++) {
+    // Rejoin / no-show deadlines (the first expiry may end the game: then the others are moot).
+    for (let seat = 0; seat < rec.seats.length && !this.ended(); seat++) {
       const s = rec.seats[seat];
       if (s && !s.present && !s.out && s.rejoinDeadline !== null && s.rejoinDeadline <= now) {
         await this.onDeadlineExpired(seat, now);
@@ -637,6 +643,7 @@ export class GameSession extends DurableObject<GameEnv> {
     this.stopLoop();
     rec.phase = "finished";
     rec.countdown = null;
+    this.clearDeadlines();
     rec.endedAt = now;
     rec.cleanupAt = now + rec.config.cleanupGraceS * 1000;
     const winnerSeat = rec.game.winner >= 0 ? rec.game.winner : null;
@@ -667,6 +674,7 @@ export class GameSession extends DurableObject<GameEnv> {
     this.stopLoop();
     rec.phase = "abandoned";
     rec.countdown = null;
+    this.clearDeadlines();
     rec.endedAt = now;
     rec.cleanupAt = now + rec.config.cleanupGraceS * 1000;
     rec.result = { winnerSeat: null, scores: [...rec.game.scores], reason: "abandoned" };
@@ -733,7 +741,7 @@ export class GameSession extends DurableObject<GameEnv> {
     const rec = this.rec;
     if (!rec) return;
     let at = Infinity;
-    for (const s of rec.seats) if (s && !s.present && !s.out && s.rejoinDeadline !== null) at = Math.min(at, s.rejoinDeadline);
+    if (!this.ended()) for (const s of rec.seats) if (s && !s.present && !s.out && s.rejoinDeadline !== null) at = Math.min(at, s.rejoinDeadline);
     if (rec.phase === "waiting" && rec.idleDeadline !== null) at = Math.min(at, rec.idleDeadline);
     if (rec.phase === "countdown" && rec.countdown) {
       const nextSecond = rec.countdown.endsAt - (rec.countdown.lastSent - 1) * 1000;
@@ -780,6 +788,16 @@ export class GameSession extends DurableObject<GameEnv> {
       const hasSocket = this.socketsOf(s.userId).some((ws) => (ws.deserializeAttachment() as SocketAttachment | null)?.seat === seat);
       if (!hasSocket) this.markSeatAway(seat, now);
     });
+  }
+
+  private ended(): boolean {
+    const phase = this.rec?.phase;
+    return phase === "finished" || phase === "abandoned";
+  }
+
+  /** At the end no seat waits for anyone any more: no deadline may wake the object again. */
+  private clearDeadlines(): void {
+    for (const s of this.rec!.seats) if (s) s.rejoinDeadline = null;
   }
 
   private anyonePresent(): boolean {
