@@ -88,6 +88,13 @@ describe("a tournament", () => {
     expect(row).toEqual({ status: "finished", champion_id: of.winner.userId });
     const rows = await env.DB.prepare("SELECT count(*) AS n FROM matches WHERE tournament_id = ?").bind(id).first<{ n: number }>();
     expect(rows?.n).toBe(3);
+    // The champion's profile shows the title.
+    const champion = users.find((u) => u.id === of.winner.userId)!;
+    const profile = await (await api(`/api/users/${champion.username}`, users[0].token, "GET")).json<{ championships: { count: number; recent: { id: string }[] } }>();
+    expect(profile.championships.count).toBe(1);
+    expect(profile.championships.recent[0].id).toBe(id);
+    const loser = users.find((u) => u.id !== champion.id)!;
+    expect((await (await api(`/api/users/${loser.username}`, users[0].token, "GET")).json<{ championships: { count: number } }>()).championships.count).toBe(0);
     // Players are free for another tournament once this one ended.
     const again = await api("/api/tournaments", users[0].token, "POST", { name: "Next" });
     expect(again.status).toBe(201);

@@ -2,7 +2,7 @@
 import { and, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { PasswordHash } from "../auth/password";
 import type { Db } from "./client";
-import { matches, matchPlayers, users, type UserRow } from "./schema";
+import { matches, matchPlayers, tournaments, users, type UserRow } from "./schema";
 
 export async function findUserByUsername(db: Db, username: string): Promise<UserRow | undefined> {
   return db.select().from(users).where(eq(users.usernameLower, username.toLowerCase())).get();
@@ -123,4 +123,15 @@ export async function recentMatches(db: Db, userId: string, limit = 20): Promise
       tournamentId: m.tournamentId,
     };
   });
+}
+
+/** Tournaments the user won (shown on profiles). */
+export async function championships(db: Db, userId: string): Promise<{ count: number; recent: { id: string; name: string; endedAt: string | null }[] }> {
+  const rows = await db
+    .select({ id: tournaments.id, name: tournaments.name, endedAt: tournaments.endedAt })
+    .from(tournaments)
+    .where(and(eq(tournaments.championId, userId), eq(tournaments.status, "finished")))
+    .orderBy(desc(tournaments.endedAt))
+    .all();
+  return { count: rows.length, recent: rows.slice(0, 5).map((r) => ({ id: r.id, name: r.name, endedAt: r.endedAt === null ? null : iso(r.endedAt) })) };
 }

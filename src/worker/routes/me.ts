@@ -2,14 +2,16 @@
 import { Hono } from "hono";
 import { requireUser, type AppEnv } from "../auth/session";
 import { createDb } from "../db/client";
-import { findUserById, iso } from "../db/users";
+import { championships, findUserById, iso } from "../db/users";
 import { ApiError } from "../http/errors";
 
 export const meRoutes = new Hono<AppEnv>().get("/", requireUser, async (c) => {
-  const row = await findUserById(createDb(c.env.DB), c.var.user.id);
+  const db = createDb(c.env.DB);
+  const row = await findUserById(db, c.var.user.id);
   // A valid token for an account that no longer exists is no session.
   if (!row) throw new ApiError(401, "unauthorized", "Sign in to continue.");
   return c.json({
     user: { id: row.id, username: row.username, wins: row.wins, losses: row.losses, rating: row.rating, createdAt: iso(row.createdAt) },
+    championships: await championships(db, row.id),
   });
 });

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { requireUser, type AppEnv } from "../auth/session";
 import { isValidUsername } from "../auth/validation";
 import { createDb } from "../db/client";
-import { findUserByUsername, iso, recentMatches } from "../db/users";
+import { championships, findUserByUsername, iso, recentMatches } from "../db/users";
 import { ApiError } from "../http/errors";
 
 const noSuchUser = () => new ApiError(404, "user_not_found", "No player with that username.");
@@ -17,5 +17,6 @@ export const userRoutes = new Hono<AppEnv>().get("/:username", requireUser, asyn
   return c.json({
     user: { username: row.username, wins: row.wins, losses: row.losses, rating: row.rating, createdAt: iso(row.createdAt) },
     matches: await recentMatches(db, row.id, 20),
+    championships: await championships(db, row.id),
   });
 });
