@@ -6,7 +6,4 @@ export { Matchmaker } from "./matchmaker/matchmaker";
 // Observability: the metrics aggregate, and the log forwarder (loading it registers the log outbox).
 export { Metrics } from "./metrics/metrics-object";
 export { LogShipper } from "./log-shipper/log-shipper";
-// Observability: the metrics aggregate, and the log forwarder (loading it registers the log outbox).
-export { Metrics } from "./metrics/metrics-object";
-export { LogShipper } from "./log-shipper/log-shipper";
 export { Tournament } from "./tournament/tournament";

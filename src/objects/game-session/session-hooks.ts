@@ -3,7 +3,6 @@ import { recordMatch } from "../../worker/db/matches";
 import type { GameEnv } from "../env";
 import { logEvent } from "../log";
 import { SessionMetrics } from "../metrics/session-metrics";
-import { SessionMetrics } from "../metrics/session-metrics";
 import type { SessionHooks } from "./hooks";
 import type { SessionRecord } from "./record";
 
@@ -53,7 +52,6 @@ export function createSessionHooks(env: GameEnv): SessionHooks {
     },
 
     onSaved(rec: SessionRecord): void {
-      metrics.hooks.onSaved(rec);
       metrics.hooks.onSaved(rec);
       // Best effort and off the hot path: the live list is advisory, sessions stay authoritative.
       const stub = env.MATCHMAKER.get(env.MATCHMAKER.idFromName("global"));

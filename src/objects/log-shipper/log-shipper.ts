@@ -23,7 +23,9 @@ import { logLocal, type LogLine } from "../log";
 import { MetricsBatch } from "../metrics/batch";
 import { sendMetrics } from "../metrics/client";
 import type { ObservabilityEnv } from "../metrics/env";
-import { LOG_SHIPPER_NAME } from "./outbox";
+// Side effect: registers the per-isolate outbox as logEvent()'s sink (every isolate of this
+// Worker loads this module through src/objects/index.ts).
+import "./outbox";
 
 export interface ShipperConfig {
   url: string | null;
@@ -336,7 +338,8 @@ export class LogShipper extends DurableObject<ObservabilityEnv> {
     this.lastMetricsAt = now;
     this.metrics.setGauge("pong_log_forwarder_buffered_events", {}, this.buffered);
     this.metrics.setGauge("pong_log_forwarder_retry_attempt", {}, this.attempts);
-    const report = this.metrics.take(`log-shipper:${LOG_SHIPPER_NAME}`, 900);
+    // One gauge source per shipper instance (production has one, "log-shipper-0").
+    const report = this.metrics.take(`log-shipper:${this.ctx.id.name ?? this.ctx.id.toString().slice(0, 16)}`, 900);
     void sendMetrics(this.env, report).then((ok) => {
       if (!ok) this.metrics.restore(report);
     });

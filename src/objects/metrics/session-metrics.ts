@@ -210,10 +210,10 @@ export class SessionMetrics {
     const lobby = rec.phase === "waiting" ? 1 : 0;
     let players = 0;
     if (!ended) for (const s of rec.seats) if (s && s.present && !s.out) players += 1;
-    const before = this.gaugesDirty;
     this.setGauges(active, lobby, players);
-    if (this.gaugesDirty && !before) this.flushSoon();
-    else if (this.now() - this.lastFlush >= TICK_FLUSH_MS) this.flushSoon();
+    // A changed gauge (phase, presence, or one held back until the game id was known) goes now;
+    // a checkpoint that changed nothing (a point scored) only if a report is due anyway.
+    if (this.gaugesDirty || this.now() - this.lastFlush >= TICK_FLUSH_MS) this.flushSoon();
   }
 
   private setGauges(active: number, lobby: number, players: number | null): void {
