@@ -1,7 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { logstashOutbound } from "./test/observability/support/logstash-receiver";
-import { logstashOutbound } from "./test/observability/support/logstash-receiver";
 
 export default defineConfig(async () => ({
   plugins: [
@@ -28,23 +27,9 @@ export default defineConfig(async () => ({
           LOG_BUFFER_MAX: "20",
           LOG_RETRY_BASE_MS: "100",
           LOG_RETRY_MAX_MS: "400",
-          // Observability (test/observability/): the /metrics token, and a stand-in Logstash that
-          // outboundService below answers. Forwarding stays off unless a test file turns it on.
-          METRICS_TOKEN: "test-only-metrics-token-0123456789",
-          LOGSTASH_URL: "http://logstash.test/ingest",
-          LOGSTASH_USER: "pong-test",
-          LOGSTASH_PASSWORD: "test-only-logstash-password-42",
-          LOG_FORWARDING: "off",
-          LOG_BATCH_SIZE: "5",
-          LOG_BATCH_MAX_AGE_MS: "200",
-          LOG_BUFFER_MAX: "20",
-          LOG_RETRY_BASE_MS: "100",
-          LOG_RETRY_MAX_MS: "400",
           // Applied to the local D1 by test/setup.ts.
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
         },
-        // Outbound fetches to logstash.test reach a Node-side receiver; all other hosts pass through.
-        outboundService: logstashOutbound,
         // Outbound fetches to logstash.test reach a Node-side receiver; all other hosts pass through.
         outboundService: logstashOutbound,
       },

@@ -1,8 +1,6 @@
 import { Hono } from "hono";
 import { requestMetrics } from "./observability/http-metrics";
 import { metricsHandler } from "./routes/metrics";
-import { requestMetrics } from "./observability/http-metrics";
-import { metricsHandler } from "./routes/metrics";
 import type { AppEnv } from "./auth/session";
 import { handleError, notFoundError, errorResponse } from "./http/errors";
 import { authRoutes } from "./routes/auth";
@@ -41,9 +39,6 @@ export function createApp() {
   app.get("/ws/tournament/:id", (c) => tournamentSocket(c.req.raw, c.env, c.req.param("id")));
   // Unknown /api/* paths (and wrong methods): JSON 404, never the SPA's index.html.
   app.all("/api/*", () => errorResponse(notFoundError()));
-
-  // Prometheus scrape (bearer token, see routes/metrics.ts).
-  app.get("/metrics", metricsHandler);
 
   // Prometheus scrape (bearer token, see routes/metrics.ts).
   app.get("/metrics", metricsHandler);

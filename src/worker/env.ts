@@ -3,9 +3,6 @@ import type { RateLimiter } from "../objects/rate-limiter";
 import type { LogShipper } from "../objects/log-shipper/log-shipper";
 import type { Metrics } from "../objects/metrics/metrics-object";
 import type { ObservabilityEnv } from "../objects/metrics/env";
-import type { LogShipper } from "../objects/log-shipper/log-shipper";
-import type { Metrics } from "../objects/metrics/metrics-object";
-import type { ObservabilityEnv } from "../objects/metrics/env";
 
 /** Bindings and variables the Worker and its Durable Objects receive (see wrangler.toml). */
 export interface Env extends GameEnv, ObservabilityEnv {

@@ -3,7 +3,6 @@ import { readSession } from "../auth/session";
 import { originAllowed } from "./origin";
 import { logEvent } from "../../objects/log";
 import { countWsRejected } from "../observability/worker-metrics";
-import { countWsRejected } from "../observability/worker-metrics";
 
 /** Header names the Worker uses to tell an object who is connecting. Clients' copies are dropped. */
 export const USER_ID_HEADER = "X-Pong-User-Id";
@@ -13,7 +12,6 @@ export type UpgradeTarget = (env: Env, id: string) => DurableObjectStub | null;
 
 function reject(status: number, code: string, message: string, fields: Record<string, unknown>): Response {
   logEvent("warn", "ws.rejected", { status, reason: code, ...fields }, "worker");
-  countWsRejected(code, typeof fields.kind === "string" ? fields.kind : "other");
   countWsRejected(code, typeof fields.kind === "string" ? fields.kind : "other");
   return new Response(JSON.stringify({ error: { code, message } }), {
     status,
