@@ -67,3 +67,50 @@ describe("local modes in a real browser", () => {
     await context.close();
   });
 });
+
+describe("on a phone", () => {
+  it("fits the field to a portrait screen and moves the paddle with the touch pad", async () => {
+    const { page, context } = await newPlayer(browser, inject("baseURL"), { mobile: true });
+    await page.emulateMedia({ reducedMotion: "reduce" });
+    await page.goto("/play/ai/easy?to=3");
+    const pad = page.getByTestId("touchpad-0");
+    await expect.poll(() => pad.isVisible(), { timeout: 5000 }).toBe(true);
+    const canvas = page.getByTestId("game-canvas");
+    const box = (await canvas.boundingBox())!;
+    // The whole field is on screen.
+    expect(box.width).toBeLessThanOrEqual(390);
+    expect(box.y + box.height).toBeLessThanOrEqual(844);
+    await page.waitForTimeout(3500);
+    // The human's paddle is cyan; in portrait the field turns so it lies along the bottom.
+    const paddleCentre = () =>
+      page.evaluate(() => {
+        const c = document.querySelector<HTMLCanvasElement>('[data-testid="game-canvas"]')!;
+        const { data, width, height } = c.getContext("2d")!.getImageData(0, 0, c.width, c.height);
+        let sx = 0;
+        let sy = 0;
+        let n = 0;
+        for (let y = 0; y < height; y += 2)
+          for (let x = 0; x < width; x += 2) {
+            const i = (y * width + x) * 4;
+            if (data[i] < 120 && data[i + 1] > 170 && data[i + 2] > 200) {
+              sx += x / width;
+              sy += y / height;
+              n++;
+            }
+          }
+        return n ? { x: sx / n, y: sy / n, n } : null;
+      });
+    const before = (await paddleCentre())!;
+    expect(before.y).toBeGreaterThan(0.8);
+    const button = page.getByTestId("touch-down-0");
+    const b = (await button.boundingBox())!;
+    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+    await page.mouse.down();
+    await page.waitForTimeout(800);
+    await page.mouse.up();
+    const after = (await paddleCentre())!;
+    expect(Math.abs(after.x - before.x)).toBeGreaterThan(0.1);
+    await screenshot(page, "phone-ai");
+    await context.close();
+  });
+});
