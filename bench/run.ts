@@ -1,27 +1,57 @@
 /**
  * Bench entry point (`npm run bench`). Runs the bench parts and rewrites their sections of
- * docs/benchmarks.md. Parts: engine. Options:
- *   --only engine[,other]   run only these parts
- *   --duration-ms N         measured time per row (default 2000)
- *   --warmup-ms N           warm-up per row (default 500)
- *   --no-write              print only, leave docs/benchmarks.md alone
- * To add a part (e.g. a load bench), register it in PARTS: it returns the markdown of its section.
+ * docs/benchmarks.md. Parts: engine, load. Options:
+ *   --only engine[,load]    run only these parts
+ *   --duration-ms N         engine: measured time per row (default 2000)
+ *   --warmup-ms N           engine: warm-up per row (default 500)
+ *   --matches 10,50,100     load: N concurrent 2P matches per step (default 10,50,100,200)
+ *   --seconds S             load: measured window per step (default 10)
+ *   --warmup S              load: seconds between the last game start and the window (default 2)
+ *   --bot-procs P           load: bot processes (default 2)
+ *   --ai easy|medium|hard   load: bot skill (default medium)
+ *   --no-deflate-matches N  load: N of the comparison step without permessage-deflate (0: skip; default min(100, max N))
+ *   --alarm-matches N       load: N of the TICK_DRIVER=alarm step (0: skip; default min(50, max N))
+ *   --no-deflate            load: run the ladder without deflate (the comparison step then offers it)
+ *   --stop-above-ms X       load: stop climbing after a step whose worst-game p99 lateness exceeds X ms
+ *   --source worktree|head  load: bench a copy of the working tree (default) or of the last commit
+ *   --label NAME            load: suffix of the results file name
+ *   --section KEY           load: docs/benchmarks.md section to write (default "load")
+ *   --no-write              print only, leave docs/benchmarks.md and bench/results alone
+ * To add a part, register it in PARTS: it returns the markdown of its section.
  */
 import { fileURLToPath } from "node:url";
 import { runEngineBench } from "./engine";
+import { runLoadBench } from "./load/index";
 import { machineLine } from "./machine";
 import { updateSection } from "./report";
 
 interface PartOptions {
   durationMs?: number;
   warmupMs?: number;
+  matches?: number[];
+  seconds?: number;
+  warmupS?: number;
+  botProcs?: number;
+  aiLevel?: "easy" | "medium" | "hard";
+  noDeflateMatches?: number;
+  alarmMatches?: number;
+  deflate?: boolean;
+  stopAboveP99Ms?: number;
+  source?: "worktree" | "head";
+  label?: string;
+  section?: string;
+  write?: boolean;
 }
 
 type Part = (options: PartOptions) => Promise<string> | string;
 
 const PARTS: Record<string, Part> = {
   engine: (o) => runEngineBench(o).markdown,
+  load: async (o) => (await runLoadBench({ ...o, writeJson: o.write })).markdown,
 };
+
+/** The docs section a part writes (load runs may be kept apart with --section). */
+const sectionOf = (part: string, o: PartOptions) => (part === "load" && o.section ? o.section : part);
 
 function parseArgs(argv: string[]): { only: string[]; options: PartOptions; write: boolean } {
   let only = Object.keys(PARTS);
@@ -29,18 +59,79 @@ function parseArgs(argv: string[]): { only: string[]; options: PartOptions; writ
   let write = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    const name = arg.includes("=") ? arg.slice(0, arg.indexOf("=")) : arg;
     const value = () => {
       const v = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : argv[++i];
       if (v === undefined) throw new Error(`${arg} needs a value`);
       return v;
     };
-    if (arg.startsWith("--only")) only = value().split(",").map((s) => s.trim()).filter(Boolean);
-    else if (arg.startsWith("--duration-ms")) options.durationMs = Number(value());
-    else if (arg.startsWith("--warmup-ms")) options.warmupMs = Number(value());
-    else if (arg === "--no-write") write = false;
-    else throw new Error(`unknown argument ${arg}`);
+    const num = () => {
+      const v = Number(value());
+      if (!Number.isFinite(v) || v < 0) throw new Error(`${name} needs a non-negative number`);
+      return v;
+    };
+    switch (name) {
+      case "--only":
+        only = value().split(",").map((s) => s.trim()).filter(Boolean);
+        break;
+      case "--duration-ms":
+        options.durationMs = num();
+        break;
+      case "--warmup-ms":
+        options.warmupMs = num();
+        break;
+      case "--matches":
+        options.matches = value().split(",").map((s) => Number(s.trim()));
+        if (options.matches.some((n) => !Number.isInteger(n) || n < 1)) throw new Error("--matches takes positive integers, e.g. 10,50,100");
+        break;
+      case "--seconds":
+        options.seconds = num();
+        break;
+      case "--warmup":
+        options.warmupS = num();
+        break;
+      case "--bot-procs":
+        options.botProcs = num();
+        break;
+      case "--ai": {
+        const v = value();
+        if (v !== "easy" && v !== "medium" && v !== "hard") throw new Error("--ai takes easy, medium or hard");
+        options.aiLevel = v;
+        break;
+      }
+      case "--no-deflate-matches":
+        options.noDeflateMatches = num();
+        break;
+      case "--alarm-matches":
+        options.alarmMatches = num();
+        break;
+      case "--no-deflate":
+        options.deflate = false;
+        break;
+      case "--stop-above-ms":
+        options.stopAboveP99Ms = num();
+        break;
+      case "--source": {
+        const v = value();
+        if (v !== "worktree" && v !== "head") throw new Error("--source takes worktree or head");
+        options.source = v;
+        break;
+      }
+      case "--label":
+        options.label = value().replace(/[^A-Za-z0-9_-]/g, "");
+        break;
+      case "--section":
+        options.section = value().replace(/[^A-Za-z0-9_-]/g, "");
+        break;
+      case "--no-write":
+        write = false;
+        break;
+      default:
+        throw new Error(`unknown argument ${arg}`);
+    }
   }
   for (const name of only) if (!PARTS[name]) throw new Error(`unknown bench part "${name}" (known: ${Object.keys(PARTS).join(", ")})`);
+  options.write = write;
   return { only, options, write };
 }
 
@@ -52,13 +143,18 @@ async function main(): Promise<void> {
     console.log(`\n== ${name} ==`);
     const markdown = await PARTS[name](options);
     if (write) {
-      updateSection(docs, name, markdown);
-      console.log(`wrote section "${name}" of ${docs}`);
+      updateSection(docs, sectionOf(name, options), markdown);
+      console.log(`wrote section "${sectionOf(name, options)}" of ${docs}`);
+    } else {
+      console.log(markdown);
     }
   }
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  },
+);

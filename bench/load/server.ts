@@ -1,0 +1,202 @@
+/**
+ * Starts `wrangler dev` for a load run, from a private copy of the sources (others keep editing
+ * the tree; wrangler dev would reload the Worker mid-run on every save), with a fresh local state
+ * directory and the D1 migrations applied. Finds the two workerd processes wrangler spawns: the
+ * proxy on the public port and the app behind it.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cmdline, descendants } from "./procstat";
+
+export const REPO = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
+
+export type SourceMode = "worktree" | "head";
+
+export interface DevServerOptions {
+  vars: Record<string, string>;
+  source?: SourceMode;
+  /** A built client to serve as static assets (else an empty directory). */
+  assetsDir?: string;
+  /** Keep the temporary directory (logs) after stop. */
+  keep?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface DevServer {
+  port: number;
+  inspectorPort: number;
+  baseUrl: string;
+  dir: string;
+  logFile: string;
+  /** The `wrangler` node processes (launcher and CLI). */
+  wranglerPids: number[];
+  proxyPid: number;
+  appPid: number;
+  /** Inspector address of the app workerd (for CPU profiles). */
+  appInspectorPort: number | null;
+  source: SourceMode;
+  gitCommit: string;
+  /** Source files under src/ with uncommitted changes when the copy was taken (worktree mode). */
+  dirtyFiles: string[];
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.unref();
+    s.on("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const addr = s.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function git(args: string[]): string {
+  return execFileSync("git", args, { cwd: REPO, encoding: "utf8" });
+}
+
+/** Copies what `wrangler dev` needs into `dir` (node_modules is linked, not copied). */
+function snapshotSources(dir: string, source: SourceMode): void {
+  const parts = ["src", "migrations", "wrangler.toml", "package.json", "tsconfig.json"];
+  if (source === "head") {
+    const tar = execFileSync("git", ["archive", "HEAD", ...parts], { cwd: REPO, maxBuffer: 256 * 2 ** 20 });
+    execFileSync("tar", ["-x", "-C", dir], { input: tar });
+  } else {
+    for (const p of parts) cpSync(join(REPO, p), join(dir, p), { recursive: true });
+  }
+  symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function run(cmd: string, args: string[], cwd: string): void {
+  execFileSync("bash", [join(REPO, "scripts/offline.sh"), cmd, ...args], {
+    cwd,
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, PATH: `${join(REPO, "node_modules/.bin")}:${process.env.PATH}` },
+  });
+}
+
+export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
+  const source = opts.source ?? "worktree";
+  const log = opts.log ?? (() => undefined);
+  const dir = mkdtempSync(join(tmpdir(), "pong-bench-"));
+  snapshotSources(dir, source);
+  const assets = join(dir, "dist/client");
+  if (opts.assetsDir) cpSync(opts.assetsDir, assets, { recursive: true });
+  else mkdirSync(assets, { recursive: true });
+  const state = join(dir, "state");
+  run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], dir);
+
+  const port = await freePort();
+  const inspectorPort = await freePort();
+  const logFile = join(dir, "wrangler-dev.log");
+  const out = openSync(logFile, "a");
+  const args = [
+    join(REPO, "scripts/offline.sh"),
+    "wrangler",
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--inspector-port",
+    String(inspectorPort),
+    "--persist-to",
+    state,
+    "--show-interactive-dev-session=false",
+    "--log-level",
+    "warn",
+    ...Object.entries(opts.vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+  ];
+  const child: ChildProcess = spawn("bash", args, {
+    cwd: dir,
+    detached: true, // own process group: stop() ends exactly this tree
+    stdio: ["ignore", out, out],
+    env: { ...process.env, PATH: `${join(REPO, "node_modules/.bin")}:${process.env.PATH}` },
+  });
+  const rootPid = child.pid!;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let ready = false;
+  for (let i = 0; i < 300 && !ready; i++) {
+    await sleep(100);
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}); log: ${logFile}\n${readFileSync(logFile, "utf8").slice(-2000)}`);
+    try {
+      const r = await fetch(`${baseUrl}/healthz`);
+      ready = r.ok;
+    } catch {
+      // not yet
+    }
+  }
+  if (!ready) throw new Error(`wrangler dev did not become ready; log: ${logFile}`);
+
+  const procs = descendants(rootPid).map((pid) => ({ pid, cmd: cmdline(pid) }));
+  const workerds = procs.filter((p) => /workerd(\s|$)/.test(p.cmd.split(" ")[0]) || p.cmd.includes("/bin/workerd "));
+  const proxy = workerds.find((p) => p.cmd.includes(`entry=127.0.0.1:${port}`));
+  const app = workerds.find((p) => p !== proxy);
+  if (!proxy || !app) throw new Error(`could not find both workerd processes under ${rootPid}: ${JSON.stringify(procs)}`);
+  const wranglerPids = procs.filter((p) => p.cmd.includes("wrangler")).map((p) => p.pid);
+
+  let appInspectorPort: number | null = null;
+  try {
+    // The app workerd listens on several loopback ports; its inspector answers /json/version.
+    const ss = execFileSync("ss", ["-ltnpH"], { encoding: "utf8" });
+    const ports = [...ss.matchAll(/127\.0\.0\.1:(\d+)\s.*pid=(\d+),/g)].filter((m) => Number(m[2]) === app.pid).map((m) => Number(m[1]));
+    for (const p of ports) {
+      try {
+        const r = await fetch(`http://127.0.0.1:${p}/json/version`);
+        if (r.ok && (await r.text()).includes("Browser")) {
+          appInspectorPort = p;
+          break;
+        }
+      } catch {
+        // not the inspector
+      }
+    }
+  } catch {
+    // ss missing: profiling unavailable
+  }
+
+  let dirtyFiles: string[] = [];
+  if (source === "worktree") dirtyFiles = git(["status", "--porcelain", "--", "src", "wrangler.toml"]).split("\n").filter(Boolean).map((l) => l.slice(3));
+  const gitCommit = git(["rev-parse", "--short", "HEAD"]).trim();
+  log(`wrangler dev ready on ${baseUrl} (proxy workerd ${proxy.pid}, app workerd ${app.pid}, source ${source}@${gitCommit}${dirtyFiles.length ? ` + ${dirtyFiles.length} uncommitted` : ""})`);
+
+  return {
+    port,
+    inspectorPort,
+    baseUrl,
+    dir,
+    logFile,
+    wranglerPids,
+    proxyPid: proxy.pid,
+    appPid: app.pid,
+    appInspectorPort,
+    source,
+    gitCommit,
+    dirtyFiles,
+    async stop() {
+      try {
+        process.kill(-rootPid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+      for (let i = 0; i < 50; i++) {
+        if (!existsSync(`/proc/${proxy.pid}`) && !existsSync(`/proc/${app.pid}`)) break;
+        await sleep(100);
+      }
+      try {
+        process.kill(-rootPid, "SIGKILL");
+      } catch {
+        // gone
+      }
+      if (!opts.keep) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
