@@ -1,12 +1,12 @@
+import type { VNode } from "preact";
 import { useEffect, useRef } from "preact/hooks";
+import { Lazy, loader } from "./components/Lazy";
 import { Header } from "./components/Header";
 import { Link } from "./components/Link";
 import { Notices } from "./components/Notices";
-import { isAiLevel } from "./game/aiDriver";
+import { isAiLevel } from "./game/aiLevels";
 import { matchRoute, useLocation } from "./router";
 import { AuthForm } from "./screens/AuthForm";
-import { ComingSoon } from "./screens/ComingSoon";
-import { GameScreen } from "./screens/GameScreen";
 import { Home } from "./screens/Home";
 import { Leaderboard } from "./screens/Leaderboard";
 import { NotFound } from "./screens/NotFound";
@@ -24,6 +24,9 @@ const ROUTES = [
   ["/online", "online"],
   ["/4p", "fourPlayers"],
   ["/tournaments", "tournaments"],
+  ["/tournament/:id", "tournament"],
+  ["/watch", "watch"],
+  ["/game/:gameId", "game"],
 ] as const;
 
 type RouteName = (typeof ROUTES)[number][1];
@@ -39,13 +42,27 @@ const TITLES: Record<RouteName, string> = {
   online: "Play online",
   fourPlayers: "4 players",
   tournaments: "Tournaments",
+  tournament: "Tournament",
+  watch: "Live games",
+  game: "Online game",
 };
+
+// Game screens are separate chunks, fetched the first time one is opened: the home page, forms
+// and tables load without the engine, the renderer or the netcode.
+type Online = typeof import("./online");
+type Local = typeof import("./screens/GameScreen");
+const loadOnline = loader(() => import("./online"));
+const loadLocal = loader(() => import("./screens/GameScreen"));
+
+function OnlineScreen({ title, path, render }: { title: string; path: string; render: (m: Online) => VNode }) {
+  return <Lazy load={loadOnline} render={(m) => <m.SignedIn title={title} path={path}>{render(m)}</m.SignedIn>} />;
+}
 
 export function App() {
   const location = useLocation();
   const route = matchRoute(ROUTES, location.path);
   const firstRender = useRef(true);
-  const isGame = route?.name === "local" || route?.name === "ai";
+  const isGame = route?.name === "local" || route?.name === "ai" || route?.name === "game";
 
   useEffect(() => {
     const name = route ? (route.name === "profile" ? route.params.username : TITLES[route.name]) : "Not found";
@@ -84,15 +101,27 @@ function Screen({ route, query }: { route: ReturnType<typeof matchRoute<RouteNam
     case "leaderboard":
       return <Leaderboard />;
     case "local":
-      return <GameScreen kind="local" />;
-    case "ai":
-      return isAiLevel(route.params.level) ? <GameScreen key={route.params.level} kind="ai" level={route.params.level} /> : <NotFound />;
+      return <Lazy load={loadLocal} render={(m: Local) => <m.GameScreen kind="local" />} />;
+    case "ai": {
+      const level = route.params.level;
+      return isAiLevel(level) ? <Lazy load={loadLocal} render={(m: Local) => <m.GameScreen key={level} kind="ai" level={level} />} /> : <NotFound />;
+    }
     case "online":
-      return <ComingSoon title="Play online" path="/online" />;
+      return <OnlineScreen title="Play online" path="/online" render={(m) => <m.Lobby key="2p" mode="2p" />} />;
     case "fourPlayers":
-      return <ComingSoon title="4 players" path="/4p" />;
+      return <OnlineScreen title="4 players" path="/4p" render={(m) => <m.Lobby key="4p" mode="4p" />} />;
     case "tournaments":
-      return <ComingSoon title="Tournaments" path="/tournaments" />;
+      return <OnlineScreen title="Tournaments" path="/tournaments" render={(m) => <m.Tournaments />} />;
+    case "tournament": {
+      const id = route.params.id.toUpperCase();
+      return <OnlineScreen title="Tournament" path={`/tournament/${id}`} render={(m) => <m.Hall key={id} id={id} />} />;
+    }
+    case "watch":
+      return <OnlineScreen title="Live games" path="/watch" render={(m) => <m.Watch />} />;
+    case "game": {
+      const id = route.params.gameId.toUpperCase();
+      return <OnlineScreen title="Online game" path={`/game/${id}`} render={(m) => <m.GameView key={id} gameId={id} />} />;
+    }
   }
 }
 

@@ -66,7 +66,7 @@ export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; 
 
 const NETWORK_MESSAGE = "Can't reach the server. Check your connection and try again.";
 
-async function request<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<ApiResult<T>> {
+export async function request<T>(method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<ApiResult<T>> {
   let response: Response;
   try {
     response = await fetch(path, {

@@ -7,12 +7,7 @@ import type { GameState } from "../../shared/engine/types";
 import type { InputDriver } from "./drivers";
 import type { SeatInput } from "./input";
 
-export type { AiLevel };
-export const AI_LEVELS: readonly AiLevel[] = ["easy", "medium", "hard"];
-
-export function isAiLevel(value: string): value is AiLevel {
-  return (AI_LEVELS as readonly string[]).includes(value);
-}
+export { AI_LEVELS, isAiLevel, type AiLevel } from "./aiLevels";
 
 export class AiDriver implements InputDriver {
   private ai: AiPlayer;

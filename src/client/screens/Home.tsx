@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { Link } from "../components/Link";
-import { AI_LEVELS, type AiLevel } from "../game/aiDriver";
+import { AI_LEVELS, type AiLevel } from "../game/aiLevels";
 import { navigate } from "../router";
 import { useSession } from "../session";
 
