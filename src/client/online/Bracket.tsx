@@ -55,7 +55,7 @@ export function Bracket({ chart, me }: { chart: TournamentChart; me: string | nu
       <g transform="translate(560 120)" class={`bracket-champion${chart.champion ? " decided" : ""}`} data-testid="bracket-champion">
         <rect width="190" height="84" rx="8" />
         <text x="95" y="30" text-anchor="middle" class="bracket-title">
-          🏆 Champion
+          Champion
         </text>
         <text x="95" y="60" text-anchor="middle" class="bracket-champion-name">
           {chart.champion ? chart.champion.username : chart.status === "cancelled" ? "none" : "?"}

@@ -184,24 +184,25 @@ export function GameView({ gameId }: { gameId: string }) {
         ) : null}
       </div>
 
-      {info.conn === "reconnecting" ? (
-        <p class="banner banner-warn" role="status" data-testid="reconnect-banner">
-          Reconnecting…{info.reconnectDeadline !== null ? ` ${secondsLeft(info.reconnectDeadline, now)} s left` : ""}
-        </p>
-      ) : null}
-      {away.map((p) => (
-        <p key={p.seat} class="banner" role="status" data-testid="opponent-left-banner">
-          <span class={`seat-${p.seat}`}>{p.username}</span> left — waiting {secondsLeft(p.rejoinDeadline, now)} s for them to rejoin
-        </p>
-      ))}
-      {error ? (
-        <p class="form-error" role="alert" data-testid="game-error">
-          {error}
-        </p>
-      ) : null}
-
       <div class="stage" ref={stageRef} tabIndex={-1} data-testid="stage">
         <canvas ref={canvasRef} class="game-canvas" role="img" aria-label={`${title}: ${label}`} data-testid="game-canvas" />
+        <div class="stage-banners">
+        {info.conn === "reconnecting" ? (
+          <p class="banner banner-warn" role="status" data-testid="reconnect-banner">
+            Reconnecting…{info.reconnectDeadline !== null ? ` ${secondsLeft(info.reconnectDeadline, now)} s left` : ""}
+          </p>
+        ) : null}
+        {away.map((p) => (
+          <p key={p.seat} class="banner" role="status" data-testid="opponent-left-banner">
+            <span class={`seat-${p.seat}`}>{p.username}</span> left — waiting {secondsLeft(p.rejoinDeadline, now)} s for them to rejoin
+          </p>
+        ))}
+        {error ? (
+          <p class="form-error" role="alert" data-testid="game-error">
+            {error}
+          </p>
+        ) : null}
+        </div>
 
         {!w && !ended ? (
           <div class="overlay">
@@ -263,7 +264,7 @@ export function GameView({ gameId }: { gameId: string }) {
                     : `${info.gameOver.winner.username} wins`}
               </h2>
               <p class="muted" data-testid="end-reason" data-reason={info.gameOver.reason}>
-                {info.gameOver.reason === "forfeit" ? "By forfeit: the others left." : info.gameOver.reason === "abandoned" ? "The match was abandoned." : "Match over."}
+                {info.gameOver.reason === "forfeit" ? `By forfeit: ${mode === "4p" ? "the others" : "the opponent"} left.` : info.gameOver.reason === "abandoned" ? "The match was abandoned." : "Match over."}
               </p>
               <ol class="final-scores" data-testid="final-scores">
                 {info.gameOver.players.map((p) => (
@@ -342,13 +343,15 @@ function Scoreboard({ players, scores, seat, mode }: { players: PlayerInfo[]; sc
       </div>
     );
   }
-  const top = Math.max(0, ...scores);
-  const leaders = scores.filter((s) => s === top).length;
+  // The leader: the single best score among the players still in.
+  const inPlay = [0, 1, 2, 3].filter((s) => !players.find((x) => x.seat === s)?.out);
+  const top = Math.max(0, ...inPlay.map((s) => scores[s] ?? 0));
+  const leaders = inPlay.filter((s) => scores[s] === top).length;
   return (
     <ol class="scoreboard scoreboard-4p" data-testid="score" aria-live="polite" aria-atomic="true">
       {[0, 1, 2, 3].map((s) => {
         const p = players.find((x) => x.seat === s);
-        const leader = top > 0 && leaders === 1 && scores[s] === top;
+        const leader = top > 0 && leaders === 1 && scores[s] === top && inPlay.includes(s);
         return (
           <li key={s} class={`seat-${s}${leader ? " leader" : ""}${p?.out ? " out" : ""}`} data-testid={`score-${s}`} data-leader={leader ? "true" : undefined} data-out={p?.out ? "true" : undefined}>
             {leader ? <span aria-label="leader">★ </span> : null}

@@ -146,9 +146,9 @@ export function Hall({ id }: { id: string }) {
         <div class="champion" role="status" data-testid="champion-screen">
           {champion ? (
             <>
-              <p class="champion-trophy" aria-hidden="true">
-                🏆
-              </p>
+              <svg class="champion-trophy" viewBox="0 0 24 24" aria-hidden="true">
+                <path d="M7 3h10v3h3v2a4 4 0 0 1-4 4h-.3A5 5 0 0 1 13 14.9V18h3v3H8v-3h3v-3.1A5 5 0 0 1 8.3 12H8a4 4 0 0 1-4-4V6h3zm0 5V8H6a2 2 0 0 0 1 1.7zm10 0v1.7A2 2 0 0 0 18 8z" />
+              </svg>
               <h2 data-testid="champion-name">{champion.userId === me?.userId ? "You are the champion!" : `${champion.username} is the champion!`}</h2>
             </>
           ) : (
@@ -184,7 +184,9 @@ export function Hall({ id }: { id: string }) {
             {chart.status === "open"
               ? `Waiting for players: ${chart.players.length} of 4. It starts when the fourth joins.`
               : chart.status === "running"
-                ? isPlayer
+                ? chart.players.find((p) => p.userId === me?.userId)?.eliminated
+                  ? "You are out of this tournament. Stay to watch how it ends."
+                  : isPlayer
                   ? "Stay in the hall: your match opens when your opponent is here too."
                   : "The tournament is under way."
                 : chart.status === "finished"

@@ -95,6 +95,8 @@ export class OnlineMatch {
   private tickMs = 1000 / 60;
   private idle: GameState | null = null;
   private leaving = false;
+  /** The predictor has been placed from a snapshot. */
+  private synced = false;
 
   constructor(readonly gameId: string) {
     this.socket = new ReconnectingSocket(`/ws/game/${encodeURIComponent(gameId)}`, {
@@ -303,6 +305,11 @@ export class OnlineMatch {
     const p = this.predictor;
     if (p && seat >= 0 && view.paddles[seat]) {
       const mine = view.paddles[seat];
+      if (!this.synced) {
+        // A fresh page (first load or back after closing the tab): start where the server is.
+        this.synced = true;
+        p.reset(mine.pos, p.dir);
+      }
       const result = p.reconcile({ tick: view.tick, pos: mine.pos, dir: mine.dir, ack: view.acks[seat] });
       if (result.correction !== 0) {
         this.stats.corrections++;

@@ -226,7 +226,8 @@ function drawHud(c: CanvasRenderingContext2D, view: View, state: GameState, opti
     const name = options.names?.[seat];
     if (name) {
       c.font = `600 ${small}px ${theme.font}`;
-      c.fillStyle = theme.seats[seat % theme.seats.length];
+      // A player who is out (4P wall) keeps the name, greyed.
+      c.fillStyle = paddle.active ? theme.seats[seat % theme.seats.length] : theme.wall;
       c.globalAlpha = seat === options.localSeat || options.localSeat === undefined ? 0.95 : 0.7;
       c.fillText(name, at.x, at.y + big * 0.62 + small * 0.4);
       c.globalAlpha = 1;
