@@ -15,9 +15,18 @@ import { navigate } from "../router";
 import { useMediaQuery } from "../useMediaQuery";
 import { onlineApi, type GameStatus } from "./api";
 import { errorText, secondsLeft, Spinner, useNow } from "./common";
-import { OnlineMatch, type MatchInfo } from "./match";
+import { OnlineMatch, type MatchEnd, type MatchInfo } from "./match";
 
 const PORTRAIT_PHONE = "(orientation: portrait) and (pointer: coarse)";
+
+const ENDED_TITLES: Record<MatchEnd["kind"], string> = {
+  replaced: "Opened elsewhere",
+  gone: "No such game",
+  out: "You left the match",
+  left: "You left the game",
+  expired: "You are out",
+  error: "Disconnected",
+};
 
 /** Keys for the local paddle: ◀/▶ (and A/D) when it moves sideways on screen, ▲/▼ (and W/S) otherwise. */
 function bindings(seat: number, horizontal: boolean, sign: 1 | -1): KeyBindings {
@@ -138,10 +147,12 @@ export function GameView({ gameId }: { gameId: string }) {
 
   const over = info.gameOver !== null;
   const ended = info.end !== null;
+  const lobby = waiting && w !== null;
+  // Focus follows the screen: the lobby's button, the field while playing, the result's first action.
   useLayoutEffect(() => {
-    if (over || ended) primaryRef.current?.focus();
+    if (over || ended || lobby) primaryRef.current?.focus();
     else if (!document.activeElement || document.activeElement === document.body) stageRef.current?.focus({ preventScroll: true });
-  }, [over, ended]);
+  }, [over, ended, lobby]);
 
   const now = useNow(info.conn === "reconnecting" || info.players.some((p) => !p.present && p.rejoinDeadline !== null));
 
@@ -296,7 +307,7 @@ export function GameView({ gameId }: { gameId: string }) {
         ) : info.end ? (
           <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="ended-title" data-testid="match-ended" data-kind={info.end.kind}>
             <div class="overlay-box">
-              <h2 id="ended-title">{info.end.kind === "replaced" ? "Opened elsewhere" : "Disconnected"}</h2>
+              <h2 id="ended-title">{ENDED_TITLES[info.end.kind]}</h2>
               <p>{info.end.message}</p>
               <div class="button-row">
                 <button type="button" class="button button-primary" ref={primaryRef} onClick={() => navigate("/")} data-testid="ended-home">
