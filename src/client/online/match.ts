@@ -298,9 +298,11 @@ export class OnlineMatch {
       if (err instanceof SnapshotDecodeError) return; // wait for the next full snapshot
       throw err;
     }
+    // The snapshot right after a welcome is the server's last broadcast, replayed: not on time.
+    const catchUp = this.lastView === null;
     this.lastView = view;
     this.stats.snapshots++;
-    this.buffer?.push(view, now);
+    this.buffer?.push(view, now, !catchUp);
     const seat = this.seat;
     const p = this.predictor;
     if (p && seat >= 0 && view.paddles[seat]) {

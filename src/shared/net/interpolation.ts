@@ -102,8 +102,10 @@ export class InterpolationBuffer {
   /**
    * Adds a snapshot that arrived at `arrivalMs`. Returns false for a duplicate or an older tick
    * (ignored). A tick far in the past of the newest means a new simulation: the buffer restarts.
+   * `timing: false` keeps it out of the clock estimate (e.g. the catch-up snapshot a server sends
+   * on connect, which is older than its arrival suggests).
    */
-  push(view: SnapshotView, arrivalMs: number): boolean {
+  push(view: SnapshotView, arrivalMs: number, timing = true): boolean {
     const newest = this.newest;
     if (newest && view.tick <= newest.tick) {
       if (newest.tick - view.tick < 600) return false;
@@ -111,6 +113,7 @@ export class InterpolationBuffer {
     }
     this.snaps.push(view);
     if (this.snaps.length > MAX_SNAPSHOTS) this.snaps.shift();
+    if (!timing) return true;
     const sample = arrivalMs - view.tick * this.tickMs;
     // A sample a second later than the base means the server stood still (pause) without us
     // being told: the old clock no longer applies.

@@ -153,3 +153,13 @@ describe("InterpolationBuffer", () => {
     expect(checked).toBeGreaterThan(300);
   });
 });
+
+describe("InterpolationBuffer clock samples", () => {
+  it("can keep a snapshot out of the clock (the catch-up keyframe sent on connect)", () => {
+    const b = new InterpolationBuffer({ config, tickHz: 60, snapshotHz: 30 });
+    b.push(linear(100), 100 * TICK_MS + 500, false); // old tick, arrives late: would look like 500 ms of jitter
+    expect(b.sample(100 * TICK_MS + 500)?.base.tick).toBe(100); // still drawn
+    for (let t = 102; t <= 140; t += 2) b.push(linear(t), t * TICK_MS + 20);
+    expect(b.jitterMs).toBeCloseTo(0, 6);
+  });
+});

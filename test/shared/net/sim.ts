@@ -53,7 +53,8 @@ export function simulate(o: SimOptions): SimResult {
   const server = { tick: o.serverStartTick ?? 0, pos: predictor.pos, dir: 0 as Dir, ack: -1 };
   const events: Ev[] = [];
   let order = 0;
-  const push = (e: Omit<Ev, "order">) => {
+  type NewEv = Ev extends infer E ? (E extends Ev ? Omit<E, "order"> : never) : never;
+  const push = (e: NewEv) => {
     events.push({ ...e, order: order++ } as Ev);
   };
   const end = (o.ticks + 40) * TICK_MS;
