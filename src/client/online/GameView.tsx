@@ -173,7 +173,6 @@ export function GameView({ gameId }: { gameId: string }) {
   };
 
   const players = info.players;
-  const nameOf = (s: number) => players.find((p) => p.seat === s)?.username ?? `Seat ${s + 1}`;
   const seatsTotal = mode === "4p" ? 4 : 2;
   const seatsFilled = status && status.phase === "waiting" ? status.seatsTaken : players.filter((p) => !p.out).length;
   const away = players.filter((p) => p.seat !== seat && !p.present && !p.out && p.rejoinDeadline !== null && info.phase !== "waiting" && !over);
@@ -198,21 +197,21 @@ export function GameView({ gameId }: { gameId: string }) {
       <div class="stage" ref={stageRef} tabIndex={-1} data-testid="stage">
         <canvas ref={canvasRef} class="game-canvas" role="img" aria-label={`${title}: ${label}`} data-testid="game-canvas" />
         <div class="stage-banners">
-        {info.conn === "reconnecting" ? (
-          <p class="banner banner-warn" role="status" data-testid="reconnect-banner">
-            Reconnecting…{info.reconnectDeadline !== null ? ` ${secondsLeft(info.reconnectDeadline, now)} s left` : ""}
-          </p>
-        ) : null}
-        {away.map((p) => (
-          <p key={p.seat} class="banner" role="status" data-testid="opponent-left-banner">
-            <span class={`seat-${p.seat}`}>{p.username}</span> left — waiting {secondsLeft(p.rejoinDeadline, now)} s for them to rejoin
-          </p>
-        ))}
-        {error ? (
-          <p class="form-error" role="alert" data-testid="game-error">
-            {error}
-          </p>
-        ) : null}
+          {info.conn === "reconnecting" ? (
+            <p class="banner banner-warn" role="status" data-testid="reconnect-banner">
+              Reconnecting…{info.reconnectDeadline !== null ? ` ${secondsLeft(info.reconnectDeadline, now)} s left` : ""}
+            </p>
+          ) : null}
+          {away.map((p) => (
+            <p key={p.seat} class="banner" role="status" data-testid="opponent-left-banner">
+              <span class={`seat-${p.seat}`}>{p.username}</span> left — waiting {secondsLeft(p.rejoinDeadline, now)} s for them to rejoin
+            </p>
+          ))}
+          {error ? (
+            <p class="form-error" role="alert" data-testid="game-error">
+              {error}
+            </p>
+          ) : null}
         </div>
 
         {!w && !ended ? (
