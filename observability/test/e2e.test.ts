@@ -12,10 +12,10 @@
  * Logstash, Kibana, Grafana (no Docker engine) — their parts are stand-ins or static checks.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { tmpdir } from "node:os";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { validateAgainstMappings, type FieldMapping } from "../../test/observability/support/mapping";
 import { parseExposition } from "../../test/observability/support/prom";
@@ -53,6 +53,11 @@ const worker = (path: string) => `http://127.0.0.1:${workerPort}${path}`;
 async function promQuery(expr: string): Promise<{ status: string; error?: string; data: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] } }> {
   const res = await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(expr)}`);
   return (await res.json()) as never;
+}
+
+/** What to show when a wait times out: the scrape, a few game series, and the Worker's recent output. */
+function snapshot(): string {
+  return `prometheus: ${tail(prometheus!, 10)}\nwrangler: ${tail(wrangler!, 30)}`;
 }
 
 /** The single value of a PromQL expression that should return one sample (NaN when empty). */
@@ -142,16 +147,30 @@ const describeIf = CAN_RUN ? describe : describe.skip;
 describeIf("end to end: wrangler dev + Prometheus + a bot match", () => {
   let gameId = "";
   const tokens: string[] = [];
+  let failed = false;
 
   beforeAll(async () => {
     console.log(NOT_RUN_HERE);
     dir = mkdtempSync(`${tmpdir()}/pong-obs-e2e-`);
     [workerPort, promPort, logstashPort] = [await freePort(), await freePort(), await freePort()];
     const persist = `${dir}/state`;
-    // wrangler dev serves the built client; an empty folder is enough for an API-only run.
-    if (!existsSync(`${ROOT}/dist/client`)) mkdirSync(`${ROOT}/dist/client`, { recursive: true });
+    // A snapshot of the Worker: `wrangler dev` reloads (and restarts every object, dropping the
+    // game's sockets) whenever a watched source or asset file changes, which other people's edits
+    // or builds in this tree would cause mid-match. So: bundle once (the production bundle, as
+    // `wrangler deploy` would upload it), copy the client assets, and serve that copy.
+    const bundle = run("bash", ["scripts/offline.sh", "wrangler", "deploy", "--dry-run", "--outdir", `${dir}/bundle`], { cwd: ROOT, env: env() });
+    expect(bundle.status, bundle.stdout + bundle.stderr).toBe(0);
+    mkdirSync(`${dir}/assets`);
+    if (existsSync(`${ROOT}/dist/client`)) cpSync(`${ROOT}/dist/client`, `${dir}/assets`, { recursive: true });
+    const toml = readFileSync(`${ROOT}/wrangler.toml`, "utf8");
+    const config = toml
+      .replace(/^main = .*$/m, `main = "${dir}/bundle/index.js"`)
+      .replace(/^directory = .*$/m, `directory = "${dir}/assets"`)
+      .replace(/^migrations_dir = .*$/m, `migrations_dir = "${ROOT}/migrations"`);
+    for (const key of ["main", "directory", "migrations_dir"]) expect(config.match(new RegExp(`^${key} = .*${key === "migrations_dir" ? "migrations" : dir}`, "m")), key).toBeTruthy();
+    writeFileSync(`${dir}/wrangler.toml`, config);
 
-    const migrate = run("bash", ["scripts/offline.sh", "wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { cwd: ROOT, env: env() });
+    const migrate = run("bash", [`${ROOT}/scripts/offline.sh`, "wrangler", "d1", "migrations", "apply", "DB", "--local", "--config", `${dir}/wrangler.toml`, "--persist-to", persist], { cwd: dir, env: env() });
     expect(migrate.status, migrate.stdout + migrate.stderr).toBe(0);
 
     const vars = {
@@ -169,8 +188,8 @@ describeIf("end to end: wrangler dev + Prometheus + a bot match", () => {
       LOG_RETRY_MAX_MS: "1000",
     };
     const varArgs = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
-    wrangler = start("wrangler", "bash", ["scripts/offline.sh", "wrangler", "dev", "--port", String(workerPort), "--ip", "127.0.0.1", "--persist-to", persist, "--inspector-port", String(await freePort()), ...varArgs], {
-      cwd: ROOT,
+    wrangler = start("wrangler", "bash", [`${ROOT}/scripts/offline.sh`, "wrangler", "dev", "--config", `${dir}/wrangler.toml`, "--no-bundle", "--port", String(workerPort), "--ip", "127.0.0.1", "--persist-to", persist, "--inspector-port", String(await freePort()), ...varArgs], {
+      cwd: dir,
       env: env(),
       logFile: `${dir}/wrangler.log`,
     });
@@ -208,7 +227,18 @@ describeIf("end to end: wrangler dev + Prometheus + a bot match", () => {
     await waitFor("Prometheus ready", async () => (await fetch(`http://127.0.0.1:${promPort}/-/ready`)).ok, 30_000, () => tail(prometheus!));
   }, 180_000);
 
+  afterEach(({ task }) => {
+    if (task.result?.state === "fail") failed = true;
+  });
+
   afterAll(async () => {
+    // Keep the processes' output of a failed run (test-results/ is git-ignored).
+    if (failed && dir) {
+      const out = `${ROOT}/test-results/observability-e2e`;
+      mkdirSync(out, { recursive: true });
+      for (const f of ["wrangler.log", "prometheus.log"]) if (existsSync(`${dir}/${f}`)) writeFileSync(`${out}/${f}`, readFileSync(`${dir}/${f}`));
+      console.warn(`end-to-end failed: process output kept in ${out}`);
+    }
     for (const s of sockets) s.terminate();
     if (logstash) await new Promise((r) => logstash!.close(r));
     if (prometheus) await stop(prometheus);
@@ -253,7 +283,7 @@ describeIf("end to end: wrangler dev + Prometheus + a bot match", () => {
   }, 90_000);
 
   it("Prometheus scrapes /metrics (up) and sees the match: started 1, finished 1 (normal), duration, sockets, frames, ticks, logins, rejects", async () => {
-    await waitFor("the finished game in Prometheus", async () => (await promValue('sum(pong_games_finished_total{job="pong-worker",reason="normal"})')) === 1, 30_000, () => tail(prometheus!));
+    await waitFor("the finished game in Prometheus", async () => (await promValue('sum(pong_games_finished_total{job="pong-worker",reason="normal"})')) === 1, 30_000, () => snapshot());
     await waitFor("gauges back to zero", async () => (await promValue("sum(pong_games_active)")) === 0 && (await promValue("sum(pong_websockets_open)")) === 0, 20_000);
     const expectations: [string, (v: number) => boolean, string][] = [
       ['up{job="pong-worker"}', (v) => v === 1, "== 1"],
@@ -282,11 +312,22 @@ describeIf("end to end: wrangler dev + Prometheus + a bot match", () => {
       ['pong_http_requests_total{route="/metrics",status="200"}', (v) => v >= 1, ">= 1"],
       ["pong_metrics_rejected_samples_total", (v) => v === 0, "== 0"],
     ];
-    const failures: string[] = [];
-    for (const [expr, ok, want] of expectations) {
-      const v = await promValue(expr);
-      if (!ok(v)) failures.push(`${expr} = ${v}, want ${want}`);
-    }
+    // Polled briefly: the last requests reach the Metrics object with the next scrape.
+    let failures: string[] = [];
+    await waitFor(
+      "the expected values",
+      async () => {
+        failures = [];
+        for (const [expr, ok, want] of expectations) {
+          const v = await promValue(expr);
+          if (!ok(v)) failures.push(`${expr} = ${v}, want ${want}`);
+        }
+        return failures.length === 0;
+      },
+      15_000,
+      () => failures.join("\n"),
+      500,
+    ).catch(() => undefined);
     expect(failures).toEqual([]);
   }, 60_000);
 
@@ -328,8 +369,9 @@ describeIf("end to end: wrangler dev + Prometheus + a bot match", () => {
       for (const p of d.panels) {
         for (const t of p.targets ?? []) {
           count += 1;
-          // Grafana's variables as Grafana would expand them for "All" over the last 30 s.
-          const expr = t.expr.replaceAll("$__rate_interval", "30s").replaceAll("$__interval", "15s").replaceAll('"$env"', '".*"');
+          // Grafana's variables as Grafana would expand them for "All" (rate windows of 1 minute:
+          // the whole run so far).
+          const expr = t.expr.replaceAll("$__rate_interval", "1m").replaceAll("$__interval", "15s").replaceAll('"$env"', '".*"');
           const r = await promQuery(expr);
           if (r.status !== "success") problems.push(`${file} "${p.title}": ${r.error} in ${expr}`);
           else if (r.data.result.length === 0) problems.push(`${file} "${p.title}": no data for ${expr}`);

@@ -37,6 +37,8 @@ import {
 export const TICK_FLUSH_MS = 5_000;
 /** A game silent for this long stops counting in the gauges (it reports at every edge and every 5 s while playing). */
 export const GAUGE_TTL_S = 600;
+/** A failed report is retried at once this many times before waiting for the next activity. */
+export const MAX_IMMEDIATE_RETRIES = 2;
 
 type CloseReason = (typeof SOCKET_CLOSE_REASONS)[number];
 /** Closes the server initiates with code 1000: the client's answering close frame comes back as a "client" close. */
@@ -99,6 +101,7 @@ export class SessionMetrics {
   private inflight = false;
   private again = false;
   private scheduled = false;
+  private failures = 0;
 
   private readonly env: ObservabilityEnv;
 
@@ -277,8 +280,13 @@ export class SessionMetrics {
             this.gaugesDirty = true;
             if (this.socketsAbs === null) this.socketDelta += socketDeltaSent;
           }
+          this.failures += 1;
+        } else {
+          this.failures = 0;
         }
-        if (this.again && ok) {
+        // The last report of a game may have no later activity to ride on: retry a failed one
+        // at once, a few times (a promise continuation, not a timer), then wait for activity.
+        if (this.again || (!ok && this.failures <= MAX_IMMEDIATE_RETRIES)) {
           this.again = false;
           this.flush();
         }
