@@ -230,6 +230,11 @@ export function GameView({ gameId }: { gameId: string }) {
                   {seatsFilled} of {seatsTotal} seats filled
                 </span>
               </div>
+              {players.some((p) => !p.present && !p.out) ? (
+                <p class="muted small" data-testid="waiting-for-connect">
+                  Waiting for {players.filter((p) => !p.present && !p.out).map((p) => p.username).join(", ")} to connect…
+                </p>
+              ) : null}
               {status?.isPrivate ? (
                 <p class="join-code-line">
                   Share this code: <strong class="join-code" data-testid="join-code">{gameId}</strong>
