@@ -92,6 +92,29 @@ describe("remote play in real browsers", () => {
     for (const p of [a, b, spectator]) await p.page.context().close();
   });
 
+  it("shows the reconnecting banner with the seconds left when the network drops, then reconnects by itself", async () => {
+    const [a, b] = await signedInPlayers(2);
+    await a.page.goto("/4p");
+    await a.page.goto("/online");
+    await a.page.getByTestId("create-private").click();
+    await a.page.waitForURL(/\/game\/[A-Z2-9]{8}$/);
+    const code = gameIdOf(a.page);
+    await b.page.goto("/online");
+    await b.page.getByTestId("join-code-input").fill(code.toLowerCase());
+    await b.page.getByTestId("join-code-submit").click();
+    await b.page.waitForURL(new RegExp(`/game/${code}$`));
+    await waitPhase(a.page, "playing");
+    await a.page.context().setOffline(true);
+    const banner = a.page.getByTestId("reconnect-banner");
+    await expect.poll(() => banner.isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await banner.textContent()).toMatch(/\d+\s*s/);
+    await screenshot(a.page, "online-reconnecting");
+    await a.page.context().setOffline(false);
+    await expect.poll(() => banner.isVisible(), { timeout: 20_000 }).toBe(false);
+    await waitPhase(a.page, "playing", 20_000);
+    for (const p of [a, b]) await p.page.context().close();
+  });
+
   it("cancels a wait", async () => {
     const [a] = await signedInPlayers(1);
     await a.page.goto("/4p");
