@@ -174,7 +174,19 @@ describe("a tournament", () => {
     expect(joined.tournamentId).toMatch(/^[A-Z2-9]{8}$/);
     const chart = await (await api(`/api/tournaments/${tournamentId}`, a.token, "GET")).json<{ chart: { players: { username: string }[] } }>();
     expect(chart.chart.players[0].username).toBe(a.username);
+    expect(list.tournaments.find((t) => t.id === tournamentId)).toMatchObject({ status: "open" });
     expect((await api(`/api/tournaments/${tournamentId}/leave`, a.token)).status).toBe(204);
     expect((await api("/api/tournaments", a.token, "POST", { name: 42 })).status).toBe(400);
+  });
+
+  it("cancels an open tournament as soon as its last player leaves", async () => {
+    const [a] = await players(1);
+    const created = await (await api("/api/tournaments", a.token, "POST", { name: "Lonely" })).json<{ tournamentId: string }>();
+    expect((await api(`/api/tournaments/${created.tournamentId}/leave`, a.token)).status).toBe(204);
+    expect((await tournamentStub(created.tournamentId).chart()).status).toBe("cancelled");
+    const list = await (await api("/api/tournaments", a.token, "GET")).json<{ tournaments: { id: string }[] }>();
+    expect(list.tournaments.some((t) => t.id === created.tournamentId)).toBe(false);
+    // a is free to join another tournament.
+    expect((await api("/api/tournaments", a.token, "POST", { name: "Next" })).status).toBe(201);
   });
 });

@@ -14,6 +14,13 @@ export interface SessionConfig {
   cleanupGraceS: number;
   /** Seconds a lobby may wait with nobody connected before it is abandoned. */
   lobbyIdleS: number;
+  /**
+   * Seconds a player who disconnects from a lobby that has not started keeps their seat (a page
+   * reload); after that the seat is freed so matchmaking does not pair others with an empty chair.
+   */
+  lobbyGraceS: number;
+  /** A player socket that has pinged before and is silent this long is treated as gone. */
+  heartbeatTimeoutS: number;
 }
 
 /** The variables wrangler.toml [vars] / .dev.vars may set. */
@@ -44,5 +51,7 @@ export function sessionConfigFromVars(vars: GameVars, mode: Mode): SessionConfig
     driver: vars.TICK_DRIVER === "alarm" ? "alarm" : "timer",
     cleanupGraceS: 60,
     lobbyIdleS: 600,
+    lobbyGraceS: 10,
+    heartbeatTimeoutS: 15,
   };
 }

@@ -86,6 +86,7 @@ export class GameSession extends DurableObject<GameEnv> {
   private snapshotsSent = 0;
   private alarmAt: number | null = null;
   private tickErrorLogged = false;
+  private lastReapAt = 0;
   /** Sockets we decided to close; frames they still deliver are ignored. */
   private readonly closing = new WeakSet<WebSocket>();
   /** Counters since this instance started (in memory: an evicted object starts again at zero). */
@@ -170,11 +171,20 @@ export class GameSession extends DurableObject<GameEnv> {
     if (!rec || rec.phase !== "waiting" || rec.reserved) return false;
     const seat = this.seatOf(userId);
     if (seat < 0) return false;
-    rec.seats[seat] = null;
     for (const ws of this.socketsOf(userId)) ws.close(CloseCode.normal, "left the lobby");
-    if (rec.seats.every((s) => s === null)) await this.abandon(Date.now());
-    else await this.save();
+    await this.freeLobbySeat(seat, Date.now());
     return true;
+  }
+
+  /** Empties a seat of a lobby that has not started, tells the others, abandons an empty lobby. */
+  private async freeLobbySeat(seat: number, now: number): Promise<void> {
+    const rec = this.rec!;
+    const s = rec.seats[seat];
+    if (!s) return;
+    rec.seats[seat] = null;
+    this.broadcast({ type: "seat_freed", seat, userId: s.userId, username: s.username });
+    if (rec.seats.every((x) => x === null)) await this.abandon(now);
+    else await this.save();
   }
 
   async status(): Promise<SessionStatus> {
@@ -355,6 +365,7 @@ export class GameSession extends DurableObject<GameEnv> {
       await this.abandon(now);
     }
     if (rec.phase === "countdown") await this.advanceCountdown(now);
+    if (rec.phase === "playing") await this.reapSilentSockets(now);
     if (rec.phase === "playing") {
       if (!this.driver || !this.driver.running) {
         // Evicted or restarted mid-match: revive the loop from the checkpoint.
@@ -430,7 +441,11 @@ export class GameSession extends DurableObject<GameEnv> {
     const s = rec.seats[seat];
     if (!s || s.out || !s.present || rec.phase === "finished" || rec.phase === "abandoned") return false;
     s.present = false;
-    s.rejoinDeadline = now + rec.config.rejoinTimeoutS * 1000;
+    // Leaving an open lobby that has not started costs the seat sooner: matchmaking must not pair
+    // newcomers with an empty chair for the whole rejoin window.
+    const lobby = rec.phase === "waiting" && !rec.reserved;
+    const windowS = lobby ? Math.min(rec.config.rejoinTimeoutS, rec.config.lobbyGraceS ?? 10) : rec.config.rejoinTimeoutS;
+    s.rejoinDeadline = now + windowS * 1000;
     if (rec.phase === "playing" || rec.phase === "countdown") {
       this.stopLoop();
       rec.phase = "paused";
@@ -442,7 +457,7 @@ export class GameSession extends DurableObject<GameEnv> {
       username: s.username,
       seat,
       rejoinDeadline: s.rejoinDeadline,
-      rejoinInS: rec.config.rejoinTimeoutS,
+      rejoinInS: windowS,
     });
     logEvent("info", "player.left", { gameId: rec.gameId, userId: s.userId, mode: rec.mode });
     return true;
@@ -453,9 +468,7 @@ export class GameSession extends DurableObject<GameEnv> {
     const s = rec.seats[seat]!;
     if (rec.phase === "waiting" && !rec.reserved) {
       // An open lobby simply frees the seat of a player who never came (or left) in time.
-      rec.seats[seat] = null;
-      if (rec.seats.every((x) => x === null)) await this.abandon(now);
-      else await this.save();
+      await this.freeLobbySeat(seat, now);
       return;
     }
     this.hooks.onRejoin?.("expired");
@@ -780,6 +793,29 @@ export class GameSession extends DurableObject<GameEnv> {
 
   // ------------------------------------------------------------------ helpers
 
+  /**
+   * A player whose client has been sending heartbeats (`ping`, answered by the runtime) and has
+   * gone silent is treated as gone, even if no close ever reaches us (a dead network path).
+   * Checked from the alarm, at most every few seconds; clients that never ping are not judged.
+   */
+  private async reapSilentSockets(now: number): Promise<void> {
+    if (now - this.lastReapAt < 2_000) return;
+    this.lastReapAt = now;
+    const limitMs = (this.rec!.config.heartbeatTimeoutS ?? 15) * 1000;
+    for (const ws of this.ctx.getWebSockets("player")) {
+      const last = this.ctx.getWebSocketAutoResponseTimestamp(ws);
+      if (last === null || now - last.getTime() <= limitMs) continue;
+      this.closing.add(ws);
+      this.hooks.onSocketClose?.("error");
+      try {
+        ws.close(CloseCode.heartbeatTimeout, "heartbeat timeout");
+      } catch {
+        // already closing
+      }
+      await this.onSocketGone(ws);
+    }
+  }
+
   /** After a restart, seats marked present whose sockets are gone are treated as just disconnected. */
   private reconcilePresence(now: number): void {
     const rec = this.rec!;
@@ -826,6 +862,7 @@ export class GameSession extends DurableObject<GameEnv> {
         seat: att.seat,
         side: seatRec ? seatRec.side : null,
         role: att.seat >= 0 ? "player" : "spectator",
+        ack: att.seat >= 0 ? (rec.acks[att.seat] ?? -1) : -1,
       },
       players: playerInfos(rec),
       config: {

@@ -137,8 +137,17 @@ export class Tournament extends DurableObject<GameEnv> {
     const rec = this.rec;
     if (!rec || !removePlayer(rec.bracket, userId)) return false;
     await unregisterTournamentPlayer(this.env.DB, rec.id, userId);
-    await this.save();
+    if (rec.bracket.players.length === 0) {
+      // Nobody left in an open tournament: close it now rather than let Quick join find it.
+      rec.bracket.status = "cancelled";
+      logEvent("info", "tournament.cancelled", { tournamentId: rec.id, reason: "empty" }, "tournament");
+      await this.save();
+      await this.conclude();
+    } else {
+      await this.save();
+    }
     this.broadcastChart();
+    await this.scheduleAlarm();
     return true;
   }
 

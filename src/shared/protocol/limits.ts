@@ -17,6 +17,8 @@ export const CloseCode = {
   tooLarge: 1009,
   /** Another connection of the same user took this seat (second tab). */
   replaced: 4000,
+  /** No heartbeat from a client that had been sending them. */
+  heartbeatTimeout: 4001,
   /** The game no longer exists (finished and cleaned up, or never created). */
   gameGone: 4004,
 } as const;

@@ -43,7 +43,8 @@ export interface WelcomeMsg {
   gameId: string;
   mode: Mode;
   phase: SessionPhase;
-  you: { userId: string; username: string; seat: number; side: Side | null; role: "player" | "spectator" };
+  /** `ack`: the last input seq the server applied for your seat (-1: none), to continue above it. */
+  you: { userId: string; username: string; seat: number; side: Side | null; role: "player" | "spectator"; ack: number };
   players: PlayerInfo[];
   config: PublicConfig;
   /** Ticks the server has simulated; pairs with snapshot ticks. */
@@ -63,6 +64,8 @@ export interface PlayerLeftMsg {
   rejoinDeadline: number;
   rejoinInS: number;
 }
+/** A lobby seat was given up (left the queue, or gone longer than the lobby grace). */
+export interface SeatFreedMsg { type: "seat_freed"; seat: number; userId: string; username: string }
 export interface PlayerRejoinedMsg { type: "player_rejoined"; userId: string; username: string; seat: number }
 export interface PlayerOutMsg { type: "player_out"; userId: string; username: string; seat: number; side: Side }
 export interface PointMsg { type: "point"; scorer: number | null; side: Side; scores: number[]; tick: number }
@@ -86,6 +89,7 @@ export interface ErrorMsg { type: "error"; code: ErrorCode; message: string }
 export type ServerMessage =
   | WelcomeMsg
   | PlayerJoinedMsg
+  | SeatFreedMsg
   | MatchReadyMsg
   | CountdownMsg
   | GameStartedMsg

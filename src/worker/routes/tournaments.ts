@@ -58,7 +58,9 @@ export const tournamentRoutes = new Hono<AppEnv>()
   .use(requireUser)
   .get("/", async (c) => {
     const { results } = await c.env.DB.prepare(
-      `SELECT t.id, t.name, t.status, t.created_at AS createdAt, count(tp.user_id) AS players
+      // D1 says "pending" for a tournament that has not started; the API says "open", as the chart does.
+      `SELECT t.id, t.name, CASE t.status WHEN 'pending' THEN 'open' ELSE t.status END AS status,
+              t.created_at AS createdAt, count(tp.user_id) AS players
          FROM tournaments t LEFT JOIN tournament_players tp ON tp.tournament_id = t.id
         WHERE t.status IN ('pending', 'running')
         GROUP BY t.id ORDER BY t.created_at DESC LIMIT 50`,
