@@ -219,6 +219,9 @@ export class OnlineMatch {
         this.update({ players: [...others, msg.player].sort((a, b) => a.seat - b.seat) });
         break;
       }
+      case "seat_freed":
+        this.update({ players: this.info.players.filter((p) => p.seat !== msg.seat) });
+        break;
       case "match_ready":
         this.update({ players: msg.players });
         break;
@@ -265,7 +268,10 @@ export class OnlineMatch {
     this.lastView = null; // a full snapshot follows; deltas before it cannot be decoded
     if (msg.you.role === "player" && msg.you.side) {
       if (!this.predictor) {
-        this.predictor = new PaddlePredictor({ config: cfg.engine, side: msg.you.side, firstSeq: storedSeq(msg.gameId) + 1 });
+        // Continue above what the server already applied (welcome carries it; the stored seq
+        // covers inputs sent but not yet acknowledged when the page went away).
+        const firstSeq = Math.max(storedSeq(msg.gameId), msg.you.ack ?? -1) + 1;
+        this.predictor = new PaddlePredictor({ config: cfg.engine, side: msg.you.side, firstSeq });
       } else if (rejoin) {
         // Inputs sent on the dead socket may never have arrived: hold the current direction again.
         this.send(this.predictor.resync());
