@@ -4,5 +4,6 @@ import { defineConfig } from "vite";
 export default defineConfig({
   root: "src/client",
   plugins: [preact()],
-  build: { outDir: "../../dist/client", emptyOutDir: true },
+  // No modulepreload polyfill: every browser we support preloads natively (saves bytes on the first page).
+  build: { outDir: "../../dist/client", emptyOutDir: true, modulePreload: { polyfill: false } },
 });
