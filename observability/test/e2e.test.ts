@@ -342,7 +342,9 @@ describeIf("end to end: wrangler dev + Prometheus + a bot match", () => {
     expect(refusedAuth).toBe(0);
     const docs = received.flatMap((b) => b.docs);
     const events = new Set(docs.map((d) => d.event));
-    for (const e of ["auth.registered", "auth.login_failed", "auth.login_succeeded", "match.opened", "game.created", "game.started", "game.over", "ws.rejected"]) expect(events, e).toContain(e);
+    for (const e of ["auth.registered", "auth.login_failed", "auth.login_succeeded", "match.opened", "game.created", "game.started", "game.over", "ws.rejected", "http.request"]) expect(events, e).toContain(e);
+    // The access log names route patterns, never raw ids.
+    expect(docs.filter((d) => d.event === "http.request").map((d) => d.route)).toContain("/ws/game/:gameId");
     const over = docs.find((d) => d.event === "game.over" && d.gameId === gameId)!;
     expect(over).toMatchObject({ level: "info", service: "game", mode: "2p", reason: "normal" });
     for (const d of docs) expect(validateAgainstMappings(d, MAPPINGS), JSON.stringify(d)).toEqual([]);

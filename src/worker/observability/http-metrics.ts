@@ -1,5 +1,6 @@
 /**
- * Request metrics and error logs for every Worker route (mounted first in app.ts):
+ * Request metrics, an access log (`http.request`, API and socket upgrades) and error logs
+ * (`http.error`) for every Worker route (mounted first in app.ts):
  * pong_http_requests_total{route,method,status} and pong_http_request_duration_seconds{route,method},
  * where `route` is the Hono route pattern that answered ("/api/games/:gameId", never the raw
  * path: bounded label values), "/*" for static assets.
@@ -29,8 +30,19 @@ export const requestMetrics: MiddlewareHandler<{ Bindings: ObservabilityEnv }> =
     const route = routeLabel(c);
     const status = c.res.status;
     observeHttp(route, c.req.method, status, (Date.now() - start) / 1000);
+    const durationMs = Date.now() - start;
     if (c.error && status >= 500) {
-      logEvent("error", "http.error", { route, method: c.req.method, status, message: "unhandled error in a route", error: c.error }, "worker");
+      logEvent("error", "http.error", { route, method: c.req.method, status, durationMs, message: "unhandled error in a route", error: c.error }, "worker");
+    } else if (route.startsWith("/api/") || route.startsWith("/ws/")) {
+      // Access log of the API and socket upgrades (not /metrics, /healthz or static assets).
+      const user = (c.get as (key: string) => unknown)("user") as { id?: unknown } | undefined;
+      logEvent(status >= 500 ? "error" : "info", "http.request", {
+        route,
+        method: c.req.method,
+        status,
+        durationMs,
+        userId: typeof user?.id === "string" ? user.id : undefined,
+      }, "worker");
     }
     const p = flushWorkerMetrics(c.env);
     if (p) c.executionCtx.waitUntil(p);
