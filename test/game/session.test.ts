@@ -64,14 +64,18 @@ describe("operator stats", () => {
     const { gameId } = await startGame(await players(2), { overrides: FAST });
     const url = `http://example.com/api/admin/games/${gameId}/stats`;
     const { fetchWithEnv } = await import("../worker/helpers");
-    const withToken = (auth?: string) => fetchWithEnv(new Request(url, { headers: auth ? { Authorization: auth } : {} }), { METRICS_TOKEN: "op-token-123" });
+    const prod = { METRICS_TOKEN: "operator-token-0123456789", APP_ENV: "production" };
+    const withToken = (auth?: string) => fetchWithEnv(new Request(url, { headers: auth ? { Authorization: auth } : {} }), prod);
     expect((await withToken()).status).toBe(401);
     expect((await withToken("Bearer wrong")).status).toBe(401);
-    const ok = await withToken("Bearer op-token-123");
+    const ok = await withToken("Bearer operator-token-0123456789");
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ gameId, driver: "timer" });
-    // Without a configured token the route does not exist.
-    expect((await fetchWithEnv(new Request(url, { headers: { Authorization: "Bearer x" } }), { METRICS_TOKEN: undefined })).status).toBe(404);
+    // In production, without a token or with a short one, the route does not exist.
+    for (const METRICS_TOKEN of [undefined, "short"]) {
+      const res = await fetchWithEnv(new Request(url, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } }), { METRICS_TOKEN, APP_ENV: "production" });
+      expect(res.status).toBe(404);
+    }
   });
 });
 
@@ -373,6 +377,28 @@ describe("lobby and liveness", () => {
     expect(status.seatsTaken).toBe(1);
     a.close();
     b.close();
+  }, 20_000);
+
+  it("runs the lobby idle clock only while nobody is connected (no alarm storm with a player waiting)", async () => {
+    const users = await players(1);
+    const { gameId, clients } = await startGame(users, { overrides: { countdownS: 1, lobbyIdleS: 1 } });
+    const [a] = clients;
+    await a.next("player_joined");
+    await new Promise((r) => setTimeout(r, 1100));
+    await runDurableObjectAlarm(sessionStub(gameId));
+    const state = await sessionStub(gameId).debugState();
+    expect(state.rec!.phase).toBe("waiting");
+    // Nothing is due while the player waits: no alarm in the past re-firing.
+    expect(state.alarmAt === null || state.alarmAt > Date.now()).toBe(true);
+    const alarms = (await sessionStub(gameId).loopStats()).alarms;
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await sessionStub(gameId).loopStats()).alarms).toBe(alarms);
+    // The lobby empties: the idle clock starts, and the lobby is abandoned when it runs out.
+    a.close();
+    await new Promise((r) => setTimeout(r, 1200));
+    await runDurableObjectAlarm(sessionStub(gameId));
+    await runDurableObjectAlarm(sessionStub(gameId));
+    expect((await sessionStub(gameId).debugState()).rec?.phase ?? "abandoned").toBe("abandoned");
   }, 20_000);
 
   it("welcomes a returning player with their last acknowledged input", async () => {

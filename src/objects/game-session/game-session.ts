@@ -171,7 +171,11 @@ export class GameSession extends DurableObject<GameEnv> {
     if (!rec || rec.phase !== "waiting" || rec.reserved) return false;
     const seat = this.seatOf(userId);
     if (seat < 0) return false;
-    for (const ws of this.socketsOf(userId)) ws.close(CloseCode.normal, "left the lobby");
+    for (const ws of this.socketsOf(userId)) {
+      this.hooks.onSocketClose?.("out");
+      this.closing.add(ws);
+      ws.close(CloseCode.normal, "left the lobby");
+    }
     await this.freeLobbySeat(seat, Date.now());
     return true;
   }
@@ -235,6 +239,7 @@ export class GameSession extends DurableObject<GameEnv> {
         const att = old.deserializeAttachment() as SocketAttachment | null;
         if (att && att.seat === seat) {
           this.hooks.onSocketClose?.("replaced");
+          this.closing.add(old);
           old.close(CloseCode.replaced, "replaced by a newer connection");
         }
       }
@@ -322,7 +327,7 @@ export class GameSession extends DurableObject<GameEnv> {
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     // Closes the server initiated were counted where they were decided; these are the clients'.
-    if (code !== CloseCode.tooLarge && code !== CloseCode.policyViolation && code !== CloseCode.replaced) this.hooks.onSocketClose?.("client");
+    if (!this.closing.has(ws) && code !== CloseCode.replaced) this.hooks.onSocketClose?.("client");
     await this.onSocketGone(ws);
   }
 
@@ -352,7 +357,8 @@ export class GameSession extends DurableObject<GameEnv> {
     const rec = this.rec;
     if (!rec) return;
     const now = Date.now();
-    this.reconcilePresence(now);
+    // Persist what a restart found (players whose sockets are gone), or a second restart repeats it.
+    if (this.reconcilePresence(now)) await this.save();
 
     // Rejoin / no-show deadlines (the first expiry may end the game: then the others are moot).
     for (let seat = 0; seat < rec.seats.length && !this.ended(); seat++) {
@@ -361,8 +367,10 @@ export class GameSession extends DurableObject<GameEnv> {
         await this.onDeadlineExpired(seat, now);
       }
     }
-    if (rec.phase === "waiting" && rec.idleDeadline !== null && rec.idleDeadline <= now && !this.anyonePresent()) {
-      await this.abandon(now);
+    if (rec.phase === "waiting" && rec.idleDeadline !== null && rec.idleDeadline <= now) {
+      // The idle clock only runs while nobody is connected; it restarts when the lobby empties.
+      if (this.anyonePresent()) rec.idleDeadline = null;
+      else await this.abandon(now);
     }
     if (rec.phase === "countdown") await this.advanceCountdown(now);
     if (rec.phase === "playing") await this.reapSilentSockets(now);
@@ -407,6 +415,7 @@ export class GameSession extends DurableObject<GameEnv> {
     const wasAway = s.joined && !s.present;
     s.present = true;
     s.rejoinDeadline = null;
+    if (rec.phase === "waiting") rec.idleDeadline = null;
     const info = playerInfos(rec).find((p) => p.seat === seat)!;
     if (!s.joined) {
       s.joined = true;
@@ -446,6 +455,7 @@ export class GameSession extends DurableObject<GameEnv> {
     const lobby = rec.phase === "waiting" && !rec.reserved;
     const windowS = lobby ? Math.min(rec.config.rejoinTimeoutS, rec.config.lobbyGraceS ?? 10) : rec.config.rejoinTimeoutS;
     s.rejoinDeadline = now + windowS * 1000;
+    if (lobby && !this.anyonePresent()) rec.idleDeadline = now + rec.config.lobbyIdleS * 1000;
     if (rec.phase === "playing" || rec.phase === "countdown") {
       this.stopLoop();
       rec.phase = "paused";
@@ -489,6 +499,7 @@ export class GameSession extends DurableObject<GameEnv> {
     s.rejoinDeadline = null;
     for (const ws of this.socketsOf(s.userId)) {
       this.hooks.onSocketClose?.("out");
+      this.closing.add(ws);
       ws.close(CloseCode.normal, why === "resigned" ? "resigned" : "rejoin window expired");
     }
     const remaining = activeSeats(rec);
@@ -666,6 +677,7 @@ export class GameSession extends DurableObject<GameEnv> {
     this.broadcast(this.gameOverMessage(rec.result));
     for (const ws of this.ctx.getWebSockets()) {
       this.hooks.onSocketClose?.("game_over");
+      this.closing.add(ws);
       ws.close(CloseCode.normal, "game over");
     }
     logEvent("info", "game.over", {
@@ -696,6 +708,7 @@ export class GameSession extends DurableObject<GameEnv> {
     if (started) this.broadcast(this.gameOverMessage(rec.result));
     for (const ws of this.ctx.getWebSockets()) {
       this.hooks.onSocketClose?.("game_over");
+      this.closing.add(ws);
       ws.close(CloseCode.normal, "game abandoned");
     }
     logEvent("info", "game.abandoned", { gameId: rec.gameId, mode: rec.mode, tournamentId: rec.tournament?.tournamentId });
@@ -740,7 +753,11 @@ export class GameSession extends DurableObject<GameEnv> {
   }
 
   private async cleanup(): Promise<void> {
-    for (const ws of this.ctx.getWebSockets()) ws.close(CloseCode.gameGone, "game closed");
+    for (const ws of this.ctx.getWebSockets()) {
+      this.hooks.onSocketClose?.("game_over");
+      this.closing.add(ws);
+      ws.close(CloseCode.gameGone, "game closed");
+    }
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.rec = null;
@@ -755,7 +772,7 @@ export class GameSession extends DurableObject<GameEnv> {
     if (!rec) return;
     let at = Infinity;
     if (!this.ended()) for (const s of rec.seats) if (s && !s.present && !s.out && s.rejoinDeadline !== null) at = Math.min(at, s.rejoinDeadline);
-    if (rec.phase === "waiting" && rec.idleDeadline !== null) at = Math.min(at, rec.idleDeadline);
+    if (rec.phase === "waiting" && rec.idleDeadline !== null && !this.anyonePresent()) at = Math.min(at, rec.idleDeadline);
     if (rec.phase === "countdown" && rec.countdown) {
       const nextSecond = rec.countdown.endsAt - (rec.countdown.lastSent - 1) * 1000;
       at = Math.min(at, Math.max(now, nextSecond));
@@ -817,13 +834,15 @@ export class GameSession extends DurableObject<GameEnv> {
   }
 
   /** After a restart, seats marked present whose sockets are gone are treated as just disconnected. */
-  private reconcilePresence(now: number): void {
+  private reconcilePresence(now: number): boolean {
     const rec = this.rec!;
+    let changed = false;
     rec.seats.forEach((s, seat) => {
       if (!s || !s.present) return;
       const hasSocket = this.socketsOf(s.userId).some((ws) => (ws.deserializeAttachment() as SocketAttachment | null)?.seat === seat);
-      if (!hasSocket) this.markSeatAway(seat, now);
+      if (!hasSocket && this.markSeatAway(seat, now)) changed = true;
     });
+    return changed;
   }
 
   private ended(): boolean {

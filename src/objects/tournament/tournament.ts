@@ -6,6 +6,7 @@ import type { ChartMatch, TournamentChart, TournamentServerMessage } from "../..
 import type { GameEnv } from "../env";
 import { sessionConfigFromVars } from "../game-session/config";
 import { logEvent } from "../log";
+import { recordTournamentCompleted, recordTournamentStarted } from "../metrics/tournament-metrics";
 import {
   addPlayer,
   applyResult,
@@ -125,6 +126,7 @@ export class Tournament extends DurableObject<GameEnv> {
       rec.idleDeadline = null;
       await upsertTournamentRow(this.env.DB, { id: rec.id, name: rec.name, status: "running", createdAt: rec.createdAt });
       logEvent("info", "tournament.started", { tournamentId: rec.id }, "tournament");
+      void recordTournamentStarted(this.env);
       await this.openReadyMatches(Date.now());
     }
     await this.save();
@@ -340,6 +342,7 @@ export class Tournament extends DurableObject<GameEnv> {
       rec.recorded = true;
       await this.save();
       logEvent("info", b.status === "finished" ? "tournament.completed" : "tournament.cancelled", { tournamentId: rec.id, userId: champion?.userId }, "tournament");
+      void recordTournamentCompleted(this.env, b.status === "finished" ? "finished" : "cancelled");
       this.broadcast({ type: "tournament_over", champion: champion ? { userId: champion.userId, username: champion.username } : null });
     }
   }
