@@ -14,6 +14,7 @@
  */
 import type { Env } from "../env";
 import { ApiError } from "../http/errors";
+import { logEvent } from "../../objects/log";
 
 /** Publicly known, hence only ever accepted in tests and local development. */
 export const DEV_ONLY_JWT_SECRET = "pong-edge-DEV-ONLY-jwt-secret--NOT-FOR-PRODUCTION--0000";
@@ -77,8 +78,6 @@ export function resolveJwtSecret(env: Pick<Env, "APP_ENV" | "JWT_SECRET">, reque
     }
     return env.JWT_SECRET;
   }
-  console.error(
-    JSON.stringify({ level: "error", msg: "server_misconfigured", reason: problem, appEnv: env.APP_ENV ?? null }),
-  );
+  logEvent("error", "server.misconfigured", { reason: problem, appEnv: env.APP_ENV ?? null }, "worker");
   throw new ApiError(500, "server_misconfigured", "The server is not configured correctly. Please try again later.");
 }

@@ -3,6 +3,7 @@
  * Handlers throw ApiError; app.onError turns it into JSON. Anything else thrown is a bug and
  * becomes a 500 `internal_error` whose body says nothing about the cause (the log does).
  */
+import { logEvent } from "../../objects/log";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -50,16 +51,6 @@ export function handleError(err: unknown, c: Context): Response {
     return errorResponse(new ApiError(err.status as ContentfulStatusCode, "bad_request", "The request could not be processed."));
   }
   const e = err instanceof Error ? err : new Error(String(err));
-  console.error(
-    JSON.stringify({
-      level: "error",
-      msg: "unhandled error",
-      method: c.req.method,
-      path: new URL(c.req.url).pathname,
-      name: e.name,
-      error: e.message,
-      stack: e.stack,
-    }),
-  );
+  logEvent("error", "http.unhandled_error", { method: c.req.method, path: new URL(c.req.url).pathname, error: e }, "worker");
   return errorResponse(new ApiError(500, "internal_error", "Something went wrong on our side. Please try again."));
 }

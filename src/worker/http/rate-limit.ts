@@ -1,4 +1,5 @@
 /** Applies RateLimiter objects to a request: 429 with Retry-After when any key is over its limit. */
+import { logEvent } from "../../objects/log";
 import type { Env } from "../env";
 import { ApiError } from "./errors";
 
@@ -47,9 +48,7 @@ export async function enforceRateLimits(env: Env, rules: RateRule[]): Promise<vo
       rules.map((r) => env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(r.key)).hit(r.limit, r.windowMs)),
     );
   } catch (err) {
-    console.error(
-      JSON.stringify({ level: "error", msg: "rate limiter unavailable", error: err instanceof Error ? err.message : String(err) }),
-    );
+    logEvent("error", "ratelimit.unavailable", { error: err }, "worker");
     throw new ApiError(503, "unavailable", "The service is busy. Please try again in a moment.", undefined, { "Retry-After": "5" });
   }
   const retryAfterMs = Math.max(0, ...results.filter((r) => !r.allowed).map((r) => r.retryAfterMs));
