@@ -154,7 +154,10 @@ describe("engine properties", { timeout: 120_000 }, () => {
     // The runs did exercise rallies, points and top speed (otherwise this property proves little).
     expect(points).toBeGreaterThan(50);
     expect(hits).toBeGreaterThan(200);
-    expect(topSpeed).toBe(16);
+    // Rallies sped up well past the serve speed. (Reaching the exact cap in random play is not
+    // guaranteed: it failed ~7% of 100-run batches. The cap itself is exercised deterministically
+    // by the no-tunnelling tests below; the per-step check above proves it is never exceeded.)
+    expect(topSpeed).toBeGreaterThan(1.5 * defaultConfig("2p").ballSpeed);
   });
 
   describe("no tunnelling", () => {
