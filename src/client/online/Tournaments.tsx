@@ -83,14 +83,14 @@ export function Tournaments() {
       {list.status === "ok" && list.data.tournaments.length ? (
         <ul class="live-list" data-testid="tournament-list">
           {list.data.tournaments.map((t) => {
-            const open = t.status === "pending" && t.players < 4;
+            const open = t.status === "open" && t.players < 4;
             return (
               <li key={t.id} class="live-row" data-testid="tournament-row" data-tournament-id={t.id}>
                 <span class="live-players">
                   <strong>{t.name}</strong>
                 </span>
                 <span class="muted small">
-                  {t.players}/4 · {t.status === "pending" ? "open" : t.status}
+                  {t.players}/4 · {t.status}
                 </span>
                 {open ? (
                   <button type="button" class="button button-small" onClick={() => go(t.id, () => onlineApi.joinTournament(t.id))} disabled={busy !== null} data-testid="join-tournament">

@@ -1,50 +1,16 @@
 /** Remote play and tournament routes (docs/protocol.md), on the app's never-throwing `request`. */
 import type { Mode } from "../../shared/engine/types";
-import type { PlayerInfo, SessionPhase } from "../../shared/protocol/messages";
+import type { GameStatus, LiveGame, PlayAnswer, TournamentJoinAnswer, TournamentListItem } from "../../shared/protocol/http";
 import type { TournamentChart } from "../../shared/protocol/tournament";
 import { request } from "../api";
 
-export interface PlayAnswer {
-  gameId: string;
-  seat: number;
-  status: "waiting" | "matched" | "existing";
-}
-
-export interface LiveGame {
-  gameId: string;
-  mode: Mode;
-  phase: SessionPhase;
-  players: string[];
-  scores: number[];
-  updatedAt: number;
-}
-
-export interface GameStatus {
-  gameId: string;
-  mode: Mode;
-  phase: SessionPhase;
-  isPrivate: boolean;
-  players: PlayerInfo[];
-  scores: number[];
-  seatsTotal: number;
-  seatsTaken: number;
-  spectators: number;
-  tournamentId: string | null;
-}
-
-export interface TournamentRow {
-  id: string;
-  name: string;
-  status: "pending" | "running" | string;
-  createdAt: number;
-  players: number;
-}
-
-export interface TournamentJoin {
-  tournamentId: string;
-  position: number;
-  outcome: "joined" | "already";
-}
+export type {
+  GameStatus,
+  LiveGame,
+  PlayAnswer,
+  TournamentJoinAnswer as TournamentJoin,
+  TournamentListItem as TournamentRow,
+} from "../../shared/protocol/http";
 
 const code = (id: string) => encodeURIComponent(id.trim().toUpperCase());
 
@@ -55,10 +21,10 @@ export const onlineApi = {
   join: (gameId: string) => request<PlayAnswer>("POST", `/api/games/${code(gameId)}/join`),
   live: () => request<{ games: LiveGame[] }>("GET", "/api/games/live"),
   status: (gameId: string) => request<GameStatus>("GET", `/api/games/${code(gameId)}`),
-  tournaments: () => request<{ tournaments: TournamentRow[] }>("GET", "/api/tournaments"),
-  createTournament: (name: string) => request<TournamentJoin>("POST", "/api/tournaments", name ? { name } : {}),
-  quickJoin: () => request<TournamentJoin>("POST", "/api/tournaments/join", {}),
-  joinTournament: (id: string) => request<TournamentJoin>("POST", `/api/tournaments/${code(id)}/join`, {}),
+  tournaments: () => request<{ tournaments: TournamentListItem[] }>("GET", "/api/tournaments"),
+  createTournament: (name: string) => request<TournamentJoinAnswer>("POST", "/api/tournaments", name ? { name } : {}),
+  quickJoin: () => request<TournamentJoinAnswer>("POST", "/api/tournaments/join", {}),
+  joinTournament: (id: string) => request<TournamentJoinAnswer>("POST", `/api/tournaments/${code(id)}/join`, {}),
   leaveTournament: (id: string) => request<void>("POST", `/api/tournaments/${code(id)}/leave`, {}),
   chart: (id: string) => request<{ chart: TournamentChart }>("GET", `/api/tournaments/${code(id)}`),
 };

@@ -18,6 +18,7 @@ import {
   type ServerMessage,
   type SessionPhase,
 } from "../../shared/protocol/messages";
+import type { GameStatus } from "../../shared/protocol/http";
 import { encodeSnapshot, viewOf, type SnapshotView } from "../../shared/protocol/snapshot";
 import { sessionConfigFromVars, type SessionConfig } from "./config";
 import { FixedRateClock } from "./fixed-rate-clock";
@@ -55,18 +56,8 @@ export type ClaimResult =
   | { ok: true; seat: number; gameId: string }
   | { ok: false; reason: "not_found" | "full" | "reserved" | "finished" };
 
-export interface SessionStatus {
-  gameId: string;
-  mode: Mode;
-  phase: SessionPhase;
-  isPrivate: boolean;
-  players: PlayerInfo[];
-  scores: number[];
-  seatsTotal: number;
-  seatsTaken: number;
-  spectators: number;
-  tournamentId: string | null;
-}
+/** What `status()` answers (also served as `GET /api/games/:gameId`). */
+export type SessionStatus = GameStatus;
 
 const RECORD_KEY = "session";
 /** How often (in snapshots) a full keyframe is broadcast so a client that lost sync recovers. */

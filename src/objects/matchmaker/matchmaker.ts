@@ -1,10 +1,13 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Mode } from "../../shared/engine/types";
 import { gameIdFromBytes } from "../../shared/ids";
+import type { LiveGame } from "../../shared/protocol/http";
 import type { SessionPhase } from "../../shared/protocol/messages";
 import type { GameEnv } from "../env";
 import type { SessionStatus } from "../game-session/game-session";
 import { logEvent } from "../log";
+
+export type { LiveGame };
 import { locationHintFor, type LocationHint } from "./location-hint";
 
 export interface PlayerRef {
@@ -16,15 +19,6 @@ export type PlayResult =
   | { ok: true; gameId: string; seat: number; status: "waiting" | "matched" | "existing" }
   | { ok: false; reason: "not_found" | "full" | "finished" | "reserved" | "already_playing" };
 
-/** A live game as listed for spectators. */
-export interface LiveGame {
-  gameId: string;
-  mode: Mode;
-  phase: SessionPhase;
-  players: string[];
-  scores: number[];
-  updatedAt: number;
-}
 
 const ENDED: readonly SessionPhase[] = ["finished", "abandoned"];
 

@@ -2,3 +2,4 @@ export * from "./limits";
 export * from "./messages";
 export * from "./snapshot";
 export * from "./tournament";
+export * from "./http";

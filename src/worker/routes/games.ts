@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import type { Mode } from "../../shared/engine/types";
 import { isGameId } from "../../shared/ids";
+import type { PlayAnswer } from "../../shared/protocol/http";
 import { requireUser, type AppEnv } from "../auth/session";
 import type { Env } from "../env";
 import { readJsonObject } from "../http/body";
@@ -33,7 +34,7 @@ function location(request: Request): CfLocation | undefined {
   };
 }
 
-function playResponse(result: PlayResult): { gameId: string; seat: number; status: string } {
+function playResponse(result: PlayResult): PlayAnswer {
   if (result.ok) return { gameId: result.gameId, seat: result.seat, status: result.status };
   switch (result.reason) {
     case "not_found":

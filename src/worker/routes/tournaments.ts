@@ -4,6 +4,7 @@
  */
 import { Hono } from "hono";
 import { gameIdFromBytes, isGameId } from "../../shared/ids";
+import type { TournamentJoinAnswer } from "../../shared/protocol/http";
 import type { TournamentJoinResult } from "../../objects/tournament/tournament";
 import { requireUser, type AppEnv } from "../auth/session";
 import type { Env } from "../env";
@@ -27,7 +28,7 @@ function readName(body: Record<string, unknown>): string {
   return name;
 }
 
-function joinResponse(id: string, r: TournamentJoinResult): { tournamentId: string; position: number; outcome: string } {
+function joinResponse(id: string, r: TournamentJoinResult): TournamentJoinAnswer {
   if (r.ok) return { tournamentId: id, position: r.position, outcome: r.outcome };
   switch (r.reason) {
     case "not_found":
