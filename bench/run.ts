@@ -1,6 +1,6 @@
 /**
  * Bench entry point (`npm run bench`). Runs the bench parts and rewrites their sections of
- * docs/benchmarks.md. Parts: engine, load. Options:
+ * docs/benchmarks.md. Parts: engine, load, tournament, client (default), profile (on demand). Options:
  *   --only engine[,load]    run only these parts
  *   --duration-ms N         engine: measured time per row (default 2000)
  *   --warmup-ms N           engine: warm-up per row (default 500)
@@ -11,8 +11,14 @@
  *   --ai easy|medium|hard   load: bot skill (default medium)
  *   --no-deflate-matches N  load: N of the comparison step without permessage-deflate (0: skip; default min(100, max N))
  *   --alarm-matches N       load: N of the TICK_DRIVER=alarm step (0: skip; default min(50, max N))
+ *   --path direct|proxy     load: bots reach the app workerd directly (default) or through wrangler dev's proxy
+ *   --other-path-matches N  load: N of the comparison step over the other path (0: skip; default min(50, max N))
  *   --no-deflate            load: run the ladder without deflate (the comparison step then offers it)
  *   --stop-above-ms X       load: stop climbing after a step whose worst-game p99 lateness exceeds X ms
+ *   --quiet-wait S          load: before each step wait up to S s for other processes' CPU to drop (default 90)
+ *   --quiet-pct X           load: ... below X % of one core (default 30)
+ *   --state disk|tmpfs      load: where wrangler dev keeps its local state (default disk)
+ *   --local-observability   load: leave wrangler dev's local trace store on (off by default)
  *   --source worktree|head  load: bench a copy of the working tree (default) or of the last commit
  *   --label NAME            load: suffix of the results file name
  *   --section KEY           load: docs/benchmarks.md section to write (default "load")
@@ -21,7 +27,11 @@
  */
 import { fileURLToPath } from "node:url";
 import { runEngineBench } from "./engine";
+import { runClientBench } from "./client";
 import { runLoadBench } from "./load/index";
+import { runProfile } from "./load/profile";
+import { runTournamentWait } from "./load/tournament";
+import { stopAllDevServers } from "./load/server";
 import { machineLine } from "./machine";
 import { updateSection } from "./report";
 
@@ -37,6 +47,12 @@ interface PartOptions {
   alarmMatches?: number;
   deflate?: boolean;
   stopAboveP99Ms?: number;
+  quietWaitS?: number;
+  quietPct?: number;
+  path?: "direct" | "proxy";
+  stateOn?: "disk" | "tmpfs";
+  localObservability?: boolean;
+  otherPathMatches?: number;
   source?: "worktree" | "head";
   label?: string;
   section?: string;
@@ -48,13 +64,19 @@ type Part = (options: PartOptions) => Promise<string> | string;
 const PARTS: Record<string, Part> = {
   engine: (o) => runEngineBench(o).markdown,
   load: async (o) => (await runLoadBench({ ...o, writeJson: o.write })).markdown,
+  tournament: async () => (await runTournamentWait()).markdown,
+  client: async () => (await runClientBench()).markdown,
+  profile: async (o) => (await runProfile({ ...o, deflate: o.deflate, label: o.label })).markdown,
 };
+
+/** Parts run when --only is not given (profile is on demand: it slows the server it measures). */
+const DEFAULT_PARTS = ["engine", "load", "tournament", "client"];
 
 /** The docs section a part writes (load runs may be kept apart with --section). */
 const sectionOf = (part: string, o: PartOptions) => (part === "load" && o.section ? o.section : part);
 
 function parseArgs(argv: string[]): { only: string[]; options: PartOptions; write: boolean } {
-  let only = Object.keys(PARTS);
+  let only = DEFAULT_PARTS;
   const options: PartOptions = {};
   let write = true;
   for (let i = 0; i < argv.length; i++) {
@@ -111,6 +133,30 @@ function parseArgs(argv: string[]): { only: string[]; options: PartOptions; writ
       case "--stop-above-ms":
         options.stopAboveP99Ms = num();
         break;
+      case "--path": {
+        const v = value();
+        if (v !== "direct" && v !== "proxy") throw new Error("--path takes direct or proxy");
+        options.path = v;
+        break;
+      }
+      case "--state": {
+        const v = value();
+        if (v !== "disk" && v !== "tmpfs") throw new Error("--state takes disk or tmpfs");
+        options.stateOn = v;
+        break;
+      }
+      case "--local-observability":
+        options.localObservability = true;
+        break;
+      case "--other-path-matches":
+        options.otherPathMatches = num();
+        break;
+      case "--quiet-wait":
+        options.quietWaitS = num();
+        break;
+      case "--quiet-pct":
+        options.quietPct = num();
+        break;
       case "--source": {
         const v = value();
         if (v !== "worktree" && v !== "head") throw new Error("--source takes worktree or head");
@@ -142,13 +188,20 @@ async function main(): Promise<void> {
   for (const name of only) {
     console.log(`\n== ${name} ==`);
     const markdown = await PARTS[name](options);
-    if (write) {
+    if (write && name !== "profile") {
       updateSection(docs, sectionOf(name, options), markdown);
       console.log(`wrote section "${sectionOf(name, options)}" of ${docs}`);
     } else {
       console.log(markdown);
     }
   }
+}
+
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.on(sig, () => {
+    console.error(`${sig}: stopping wrangler dev`);
+    void stopAllDevServers().finally(() => process.exit(130));
+  });
 }
 
 main().then(

@@ -8,7 +8,7 @@ export interface Account {
 export class Api {
   constructor(
     readonly baseUrl: string,
-    private readonly metricsToken: string,
+    readonly metricsToken: string,
   ) {}
 
   private async call<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
@@ -16,7 +16,15 @@ export class Api {
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (token) headers.Authorization = `Bearer ${token}`;
     for (let attempt = 0; ; attempt++) {
-      const res = await fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      let res: Response;
+      try {
+        res = await fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      } catch (err) {
+        // A kept-alive connection the server closed while idle: retry on a new one. (Creating a
+        // game twice is harmless: the matchmaker returns the user's existing live game.)
+        if (attempt < 3) continue;
+        throw err;
+      }
       const text = await res.text();
       if (res.ok) return (text ? JSON.parse(text) : null) as T;
       if ((res.status === 503 || res.status === 429) && attempt < 5) {
@@ -100,4 +108,57 @@ export async function pool<T, R>(items: readonly T[], limit: number, fn: (item: 
   });
   await Promise.all(workers);
   return out;
+}
+
+/** Cumulative tick-lateness histogram of every game, from the Prometheus exposition at /metrics. */
+export interface LatenessScrape {
+  /** Upper bounds in ms (Infinity last) and cumulative counts. */
+  le: number[];
+  counts: number[];
+  count: number;
+  sumMs: number;
+}
+
+export async function scrapeLateness(baseUrl: string, token: string): Promise<LatenessScrape | null> {
+  try {
+    const res = await fetch(`${baseUrl}/metrics`, { headers: { Authorization: `Bearer ${token}` } });
+    if (!res.ok) return null;
+    const text = await res.text();
+    const le: number[] = [];
+    const counts: number[] = [];
+    let count = 0;
+    let sumMs = 0;
+    for (const line of text.split("\n")) {
+      let m = /^pong_tick_lateness_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\}\s+([0-9.e+-]+)/.exec(line);
+      if (m) {
+        le.push(m[1] === "+Inf" ? Infinity : Number(m[1]) * 1000);
+        counts.push(Number(m[2]));
+        continue;
+      }
+      m = /^pong_tick_lateness_seconds_count(?:\{[^}]*\})?\s+([0-9.e+-]+)/.exec(line);
+      if (m) count = Number(m[1]);
+      m = /^pong_tick_lateness_seconds_sum(?:\{[^}]*\})?\s+([0-9.e+-]+)/.exec(line);
+      if (m) sumMs = Number(m[1]) * 1000;
+    }
+    return le.length ? { le, counts, count, sumMs } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** What happened between two scrapes: share of loop runs at or under each bound, and the p50/p99 bucket bounds. */
+export function latenessBetween(a: LatenessScrape | null, b: LatenessScrape | null) {
+  if (!a || !b || a.le.length !== b.le.length) return null;
+  const n = b.count - a.count;
+  if (n <= 0) return null;
+  const cum = b.counts.map((c, i) => c - a.counts[i]);
+  const share = (boundMs: number) => {
+    const i = b.le.findIndex((x) => x >= boundMs - 1e-9);
+    return i < 0 ? 1 : cum[i] / n;
+  };
+  const q = (p: number) => {
+    const i = cum.findIndex((c) => c >= p * n);
+    return i < 0 ? Infinity : b.le[i];
+  };
+  return { runs: n, meanMs: (b.sumMs - a.sumMs) / n, within1Ms: share(1), within2Ms: share(2), within4Ms: share(4), p50AtMostMs: q(0.5), p99AtMostMs: q(0.99), buckets: b.le.map((le, i) => ({ le, count: cum[i] })) };
 }

@@ -12,21 +12,29 @@
 import { fork, type ChildProcess } from "node:child_process";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
-import { Api, pool, type Account, type ServerStats } from "./api";
+import { Api, latenessBetween, pool, scrapeLateness, type Account, type LatenessScrape, type ServerStats } from "./api";
 import { Hist } from "./hist";
 import type { BotSpec, BotsReport, FromBots, ToBots } from "./ipc";
 import { cpuPercent, loadAverage, machineCpu, machineCpuPercent, sample, type ProcSample } from "./procstat";
 import type { DevServer } from "./server";
 
+export type NetPath = "direct" | "proxy";
+
 export interface StepOptions {
   matches: number;
+  /** "proxy": wrangler dev's public port (its proxy workerd in front); "direct": the app workerd's own entry socket. */
+  path: NetPath;
   seconds: number;
   warmupS: number;
   deflate: boolean;
   botProcs: number;
   aiLevel: "easy" | "medium" | "hard";
   driver: "timer" | "alarm";
+  metricsToken: string;
   log: (line: string) => void;
+  /** Called right after the measured window opens / before it closes (e.g. a CPU profile). */
+  onWindowStart?: () => Promise<void>;
+  onWindowStop?: () => Promise<void>;
 }
 
 export interface CpuFigures {
@@ -54,6 +62,7 @@ export interface StepResult {
   matches: number;
   players: number;
   driver: "timer" | "alarm";
+  path: NetPath;
   deflateOffered: boolean;
   /** What the server accepted, per socket: "permessage-deflate" or "" (none). */
   extensions: Record<string, number>;
@@ -61,6 +70,8 @@ export interface StepResult {
   warmupS: number;
   startedAt: string;
   load: { before: number[]; after: number[] };
+  /** Other processes' CPU (% of a core) in the second before the step started, and how long the bench waited for it to drop. */
+  quietBefore?: { otherPct: number; waitedS: number };
   rampS: { createGames: number; connectSeat0: number; connectSeat1: number; allStarted: number };
   server: {
     games: number;
@@ -78,6 +89,12 @@ export interface StepResult {
     /** Ticks the games ran per second of window, per game (60 = on schedule). */
     tickRatePerGame: number;
     statsFetchS: number;
+    /**
+     * The window alone, all games merged: differences of the cumulative tick-lateness histogram at
+     * /metrics (Prometheus buckets 1, 2, 4, 8, ... ms). Games report every 5 s of ticks, so the
+     * difference covers about the window, shifted by up to 5 s per game.
+     */
+    window: ReturnType<typeof latenessBetween>;
   };
   client: {
     gap: Quantiles;
@@ -278,7 +295,9 @@ export async function runStep(server: DevServer, api: Api, accounts: Account[], 
   });
   try {
     await Promise.all(procs.map((p) => p.next("ready")));
-    procs.forEach((p, i) => p.send({ type: "assign", baseUrl: server.baseUrl, bots: specs[i], deflate: o.deflate, aiLevel: o.aiLevel }));
+    const baseUrl = o.path === "direct" ? server.appEntryUrl : server.baseUrl;
+    if (!baseUrl) throw new Error("the app workerd's entry socket was not found: use --path proxy");
+    procs.forEach((p, i) => p.send({ type: "assign", baseUrl, bots: specs[i], deflate: o.deflate, aiLevel: o.aiLevel }));
     await Promise.all(procs.map((p) => p.next("ready")));
 
     let connectFailed = 0;
@@ -313,16 +332,22 @@ export async function runStep(server: DevServer, api: Api, accounts: Account[], 
         }
       });
     const before = await fetchStats();
+    const scrape0 = await scrapeLateness(api.baseUrl, o.metricsToken);
 
     const cpu0 = readCpu(server, procs);
     procs.forEach((p) => p.send({ type: "window-start" }));
     await Promise.all(procs.map((p) => p.next("window-started")));
+    await o.onWindowStart?.();
     await sleep(o.seconds * 1000);
+    await o.onWindowStop?.();
     procs.forEach((p) => p.send({ type: "window-stop" }));
     const windowReports = (await Promise.all(procs.map((p) => p.next("window")))).map((m) => m.report);
     const cpu1 = readCpu(server, procs);
     const loadAfter = loadAverage();
 
+    // Let every game's next 5 s metrics report land, so the scrape covers the whole window.
+    await sleep(5500);
+    const scrape1 = await scrapeLateness(api.baseUrl, o.metricsToken);
     t = Date.now();
     const after = await fetchStats();
     const statsFetchS = (Date.now() - t) / 1000;
@@ -348,6 +373,7 @@ export async function runStep(server: DevServer, api: Api, accounts: Account[], 
       seat1S,
       allStartedS,
       statsFetchS,
+      windowLateness: latenessBetween(scrape0, scrape1),
       connectFailed,
       before,
       after,
@@ -370,6 +396,7 @@ interface Raw {
   seat1S: number;
   allStartedS: number;
   statsFetchS: number;
+  windowLateness: ReturnType<typeof latenessBetween>;
   connectFailed: number;
   before: ({ s: ServerStats; at: number } | null)[];
   after: ({ s: ServerStats; at: number } | null)[];
@@ -486,6 +513,7 @@ function summarize(o: StepOptions, r: Raw): StepResult {
     matches: n,
     players,
     driver: o.driver,
+    path: o.path,
     deflateOffered: o.deflate,
     extensions,
     seconds: w.seconds,
@@ -504,6 +532,7 @@ function summarize(o: StepOptions, r: Raw): StepResult {
       skippedTicks: skipped,
       tickRatePerGame: rateGames ? tickRateSum / rateGames : NaN,
       statsFetchS: r.statsFetchS,
+      window: r.windowLateness,
     },
     client: {
       gap: q(gap),

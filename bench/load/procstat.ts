@@ -103,3 +103,24 @@ export function machineCpuPercent(a: MachineCpu, b: MachineCpu, cores: number): 
   const dt = b.total - a.total;
   return dt > 0 ? ((b.busy - a.busy) / dt) * 100 * cores : NaN;
 }
+
+/**
+ * Waits (up to `maxWaitMs`) until the CPU used by processes other than `mine` (and their
+ * descendants) stays below `thresholdPct` (% of one core) over a 1 s sample. Returns the last
+ * reading of that other load.
+ */
+export async function waitForQuiet(mine: number[], thresholdPct: number, maxWaitMs: number, cores: number): Promise<{ otherPct: number; waitedMs: number }> {
+  const t0 = Date.now();
+  for (;;) {
+    const pids = [...new Set(mine.flatMap((p) => [p, ...descendants(p)]))];
+    const a = machineCpu();
+    const pa = pids.map(sample);
+    await new Promise((r) => setTimeout(r, 1000));
+    const b = machineCpu();
+    const pb = pids.map(sample);
+    const ours = pa.reduce((s, x, i) => s + (cpuPercent(x, pb[i]) || 0), 0);
+    const otherPct = Math.max(0, machineCpuPercent(a, b, cores) - ours);
+    const waitedMs = Date.now() - t0;
+    if (otherPct <= thresholdPct || waitedMs >= maxWaitMs) return { otherPct, waitedMs };
+  }
+}

@@ -23,9 +23,19 @@ export interface DevServerOptions {
   /** Keep the temporary directory (logs) after stop. */
   keep?: boolean;
   log?: (line: string) => void;
+  /**
+   * Keep wrangler dev's local observability on (X_LOCAL_OBSERVABILITY: every invocation streams a
+   * trace to a SQLite-backed trace store in the same workerd). Off by default: production has no
+   * such per-event work on the object's thread, and under load it dominates (see docs/benchmarks.md).
+   */
+  localObservability?: boolean;
+  /** Where the local state (D1, Durable Object SQLite files) lives: "disk" (a temp dir) or "tmpfs" (/dev/shm). */
+  stateOn?: "disk" | "tmpfs";
 }
 
 export interface DevServer {
+  /** The process group leader of the wrangler tree. */
+  pid: number;
   port: number;
   inspectorPort: number;
   baseUrl: string;
@@ -35,13 +45,24 @@ export interface DevServer {
   wranglerPids: number[];
   proxyPid: number;
   appPid: number;
+  /** The app workerd's own HTTP entry socket (the Worker without wrangler's proxy in front), if found. */
+  appEntryUrl: string | null;
   /** Inspector address of the app workerd (for CPU profiles). */
   appInspectorPort: number | null;
   source: SourceMode;
+  localObservability: boolean;
+  stateOn: "disk" | "tmpfs";
   gitCommit: string;
   /** Source files under src/ with uncommitted changes when the copy was taken (worktree mode). */
   dirtyFiles: string[];
   stop(): Promise<void>;
+}
+
+/** Servers started and not yet stopped (stopped on SIGINT/SIGTERM by stopAllDevServers). */
+const live = new Set<DevServer>();
+
+export async function stopAllDevServers(): Promise<void> {
+  await Promise.all([...live].map((s) => s.stop()));
 }
 
 export async function freePort(): Promise<number> {
@@ -91,7 +112,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const assets = join(dir, "dist/client");
   if (opts.assetsDir) cpSync(opts.assetsDir, assets, { recursive: true });
   else mkdirSync(assets, { recursive: true });
-  const state = join(dir, "state");
+  const stateOn = opts.stateOn ?? "disk";
+  const state = stateOn === "tmpfs" && existsSync("/dev/shm") ? mkdtempSync("/dev/shm/pong-bench-state-") : join(dir, "state");
   run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], dir);
 
   const port = await freePort();
@@ -119,7 +141,12 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     cwd: dir,
     detached: true, // own process group: stop() ends exactly this tree
     stdio: ["ignore", out, out],
-    env: { ...process.env, PATH: `${join(REPO, "node_modules/.bin")}:${process.env.PATH}` },
+    env: {
+      ...process.env,
+      PATH: `${join(REPO, "node_modules/.bin")}:${process.env.PATH}`,
+      X_LOCAL_OBSERVABILITY: opts.localObservability ? "true" : "false",
+      X_LOCAL_EXPLORER: "false",
+    },
   });
   const rootPid = child.pid!;
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -144,23 +171,28 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const wranglerPids = procs.filter((p) => p.cmd.includes("wrangler")).map((p) => p.pid);
 
   let appInspectorPort: number | null = null;
+  let appEntryUrl: string | null = null;
   try {
-    // The app workerd listens on several loopback ports; its inspector answers /json/version.
+    // The app workerd listens on several loopback ports: its inspector answers /json/version, its
+    // entry socket serves the Worker itself (/healthz).
     const ss = execFileSync("ss", ["-ltnpH"], { encoding: "utf8" });
     const ports = [...ss.matchAll(/127\.0\.0\.1:(\d+)\s.*pid=(\d+),/g)].filter((m) => Number(m[2]) === app.pid).map((m) => Number(m[1]));
     for (const p of ports) {
       try {
         const r = await fetch(`http://127.0.0.1:${p}/json/version`);
-        if (r.ok && (await r.text()).includes("Browser")) {
-          appInspectorPort = p;
-          break;
-        }
+        if (r.ok && (await r.text()).includes("Browser")) appInspectorPort = p;
       } catch {
         // not the inspector
       }
+      try {
+        const r = await fetch(`http://127.0.0.1:${p}/healthz`);
+        if (r.ok && (await r.text()).includes("pong-edge")) appEntryUrl = `http://127.0.0.1:${p}`;
+      } catch {
+        // not the entry
+      }
     }
   } catch {
-    // ss missing: profiling unavailable
+    // ss missing: profiling and the direct path unavailable
   }
 
   let dirtyFiles: string[] = [];
@@ -168,7 +200,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const gitCommit = git(["rev-parse", "--short", "HEAD"]).trim();
   log(`wrangler dev ready on ${baseUrl} (proxy workerd ${proxy.pid}, app workerd ${app.pid}, source ${source}@${gitCommit}${dirtyFiles.length ? ` + ${dirtyFiles.length} uncommitted` : ""})`);
 
-  return {
+  const server: DevServer = {
+    pid: rootPid,
     port,
     inspectorPort,
     baseUrl,
@@ -178,7 +211,10 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     proxyPid: proxy.pid,
     appPid: app.pid,
     appInspectorPort,
+    appEntryUrl,
     source,
+    localObservability: opts.localObservability ?? false,
+    stateOn,
     gitCommit,
     dirtyFiles,
     async stop() {
@@ -196,7 +232,13 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
       } catch {
         // gone
       }
-      if (!opts.keep) rmSync(dir, { recursive: true, force: true });
+      live.delete(server);
+      if (!opts.keep) {
+        rmSync(dir, { recursive: true, force: true });
+        if (state.startsWith("/dev/shm/")) rmSync(state, { recursive: true, force: true });
+      }
     },
   };
+  live.add(server);
+  return server;
 }
