@@ -19,6 +19,7 @@
  *   --quiet-pct X           load: ... below X % of one core (default 30)
  *   --state disk|tmpfs      load: where wrangler dev keeps its local state (default disk)
  *   --local-observability   load: leave wrangler dev's local trace store on (off by default)
+ *   --retry-noisy-pct X     load: run a step again once if other processes used more than X % of a core in its window (default 50; 0 = never)
  *   --source worktree|head  load: bench a copy of the working tree (default) or of the last commit
  *   --label NAME            load: suffix of the results file name
  *   --section KEY           load: docs/benchmarks.md section to write (default "load")
@@ -49,6 +50,7 @@ interface PartOptions {
   stopAboveP99Ms?: number;
   quietWaitS?: number;
   quietPct?: number;
+  retryNoisyPct?: number;
   path?: "direct" | "proxy";
   stateOn?: "disk" | "tmpfs";
   localObservability?: boolean;
@@ -153,6 +155,9 @@ function parseArgs(argv: string[]): { only: string[]; options: PartOptions; writ
         break;
       case "--quiet-wait":
         options.quietWaitS = num();
+        break;
+      case "--retry-noisy-pct":
+        options.retryNoisyPct = num();
         break;
       case "--quiet-pct":
         options.quietPct = num();

@@ -38,6 +38,8 @@ export interface LoadOptions {
   /** Local state on "disk" (default) or "tmpfs"; wrangler dev's local observability on or off (default off). */
   stateOn?: "disk" | "tmpfs";
   localObservability?: boolean;
+  /** Re-run a step (once) whose window saw other processes use more than this % of a core (default 50; 0 = never). */
+  retryNoisyPct?: number;
   /** Before each step, wait up to this long for other processes' CPU to drop below quietPct (default 90 s, 30 %). */
   quietWaitS?: number;
   quietPct?: number;
@@ -226,6 +228,7 @@ export async function runLoadBench(o: LoadOptions = {}): Promise<LoadResult> {
   const otherPathN = o.otherPathMatches ?? Math.min(50, Math.max(...matches));
   const quietWaitS = o.quietWaitS ?? 90;
   const quietPct = o.quietPct ?? 30;
+  const retryNoisyPct = o.retryNoisyPct ?? 50;
   const machine = machineInfo();
   const steps: StepResult[] = [];
   let src: LoadResult["source"] = { mode: o.source ?? "worktree", commit: "?", dirtyFiles: [] };
@@ -249,7 +252,8 @@ export async function runLoadBench(o: LoadOptions = {}): Promise<LoadResult> {
     driver: "timer" | "alarm",
     df: boolean,
     netPath: NetPath = path,
-  ) => {
+    attempt = 1,
+  ): Promise<StepResult> => {
     const api = netPath === "direct" ? directApi : new Api(server.baseUrl, METRICS_TOKEN);
     const quiet = await waitForQuiet([process.pid, server.pid], quietPct, quietWaitS * 1000, machine.cores);
     log(
@@ -264,6 +268,13 @@ export async function runLoadBench(o: LoadOptions = {}): Promise<LoadResult> {
         `gaps p50 ${f1(r.client.gap.p50)} p99 ${f1(r.client.gap.p99)} ms; ack p50 ${f1(r.client.ack.p50)} p99 ${f1(r.client.ack.p99)} ms; ` +
         `down ${kb(r.bytes.downPayload)}/${kb(r.bytes.downSocket)} KB/s; cpu app ${f0(r.cpu.appWorkerd)}% proxy ${f0(r.cpu.proxyWorkerd)}% bots ${f0(r.cpu.bots)}% other ${f0(r.cpu.other)}%; errors: ${errorsCell(r)}`,
     );
+    if (retryNoisyPct > 0 && attempt === 1 && r.cpu.other > retryNoisyPct) {
+      log(`  other processes used ${f0(r.cpu.other)}% of a core during the window: running this step again`);
+      const again = await step(server, directApi, accounts, n, driver, df, netPath, 2);
+      if (again.cpu.other <= r.cpu.other) return again;
+      steps.splice(steps.indexOf(again), 1);
+      r.noisyRetried = true;
+    }
     steps.push(r);
     return r;
   };

@@ -72,6 +72,8 @@ export interface StepResult {
   load: { before: number[]; after: number[] };
   /** Other processes' CPU (% of a core) in the second before the step started, and how long the bench waited for it to drop. */
   quietBefore?: { otherPct: number; waitedS: number };
+  /** This step's window was noisy (other processes busy), was run again, and the retry was noisier still. */
+  noisyRetried?: boolean;
   rampS: { createGames: number; connectSeat0: number; connectSeat1: number; allStarted: number };
   server: {
     games: number;
