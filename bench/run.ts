@@ -1,6 +1,6 @@
 /**
  * Bench entry point (`npm run bench`). Runs the bench parts and rewrites their sections of
- * docs/benchmarks.md. Parts: engine, load, tournament, client (default), profile (on demand). Options:
+ * docs/benchmarks.md. Parts: engine, hotpath, timers, load, tournament, client (default), profile (on demand). Options:
  *   --only engine[,load]    run only these parts
  *   --duration-ms N         engine: measured time per row (default 2000)
  *   --warmup-ms N           engine: warm-up per row (default 500)
@@ -28,6 +28,8 @@
  */
 import { fileURLToPath } from "node:url";
 import { runEngineBench } from "./engine";
+import { runHotpathBench } from "./hotpath";
+import { runTimerFloor } from "./probe/run";
 import { runClientBench } from "./client";
 import { runLoadBench } from "./load/index";
 import { runProfile } from "./load/profile";
@@ -66,13 +68,15 @@ type Part = (options: PartOptions) => Promise<string> | string;
 const PARTS: Record<string, Part> = {
   engine: (o) => runEngineBench(o).markdown,
   load: async (o) => (await runLoadBench({ ...o, writeJson: o.write })).markdown,
+  hotpath: () => runHotpathBench().markdown,
+  timers: async () => (await runTimerFloor()).markdown,
   tournament: async () => (await runTournamentWait()).markdown,
   client: async () => (await runClientBench()).markdown,
   profile: async (o) => (await runProfile({ ...o, deflate: o.deflate, label: o.label })).markdown,
 };
 
 /** Parts run when --only is not given (profile is on demand: it slows the server it measures). */
-const DEFAULT_PARTS = ["engine", "load", "tournament", "client"];
+const DEFAULT_PARTS = ["engine", "hotpath", "timers", "load", "tournament", "client"];
 
 /** The docs section a part writes (load runs may be kept apart with --section). */
 const sectionOf = (part: string, o: PartOptions) => (part === "load" && o.section ? o.section : part);

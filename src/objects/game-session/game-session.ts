@@ -19,7 +19,7 @@ import {
   type SessionPhase,
 } from "../../shared/protocol/messages";
 import type { GameStatus } from "../../shared/protocol/http";
-import { encodeSnapshot, viewOf, type SnapshotView } from "../../shared/protocol/snapshot";
+import { encodeSnapshot, viewInto, type SnapshotView } from "../../shared/protocol/snapshot";
 import { sessionConfigFromVars, type SessionConfig } from "./config";
 import { FixedRateClock } from "./fixed-rate-clock";
 import { InputLimiter } from "./input-limiter";
@@ -74,6 +74,10 @@ export class GameSession extends DurableObject<GameEnv> {
   private driver: TickDriver | null = null;
   private limiters = new Map<WebSocket, InputLimiter>();
   private lastView: SnapshotView | null = null;
+  /** The view before lastView, refilled by the next broadcast (two views in turn: no allocation per snapshot). */
+  private spareView: SnapshotView | null = null;
+  /** An input was applied since the last snapshot: the next tick sends one, so inputs are acknowledged within a tick. */
+  private ackPending = false;
   private snapshotsSent = 0;
   private alarmAt: number | null = null;
   private tickErrorLogged = false;
@@ -308,6 +312,7 @@ export class GameSession extends DurableObject<GameEnv> {
       // Inputs are held directions applied from the next tick on; stale (reordered) seqs are ignored.
       if (msg.seq <= rec.acks[att.seat]) return;
       rec.acks[att.seat] = msg.seq;
+      this.ackPending = true;
       const paddle = rec.game.paddles[att.seat];
       if (paddle) paddle.dir = msg.dir;
     } else if (msg.type === "resign") {
@@ -612,7 +617,10 @@ export class GameSession extends DurableObject<GameEnv> {
           over = true;
         }
       }
-      if (rec.game.tick % rec.config.snapshotEvery === 0 || over) this.broadcastSnapshot();
+      // Every snapshotEvery ticks, and on the first tick after an input was applied (its ack goes
+      // out then; the cadence restarts from that snapshot).
+      const last = this.lastView;
+      if (over || this.ackPending || last === null || rec.game.tick - last.tick >= rec.config.snapshotEvery) this.broadcastSnapshot();
     }
     if (over) {
       this.finish(now, "normal").catch((err) => logEvent("error", "game.finish_failed", { gameId: rec.gameId, error: err }));
@@ -628,10 +636,12 @@ export class GameSession extends DurableObject<GameEnv> {
 
   private broadcastSnapshot(): void {
     const rec = this.rec!;
-    const view = viewOf(rec.game, rec.acks);
+    const view = viewInto(this.spareView, rec.game, rec.acks);
     const keyframe = this.lastView === null || this.snapshotsSent % KEYFRAME_EVERY === 0;
     const bytes = encodeSnapshot(view, keyframe ? null : this.lastView);
+    this.spareView = this.lastView;
     this.lastView = view;
+    this.ackPending = false;
     this.snapshotsSent++;
     // Serialized once; the same bytes go to every socket.
     const sockets = this.ctx.getWebSockets();

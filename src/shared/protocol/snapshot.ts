@@ -61,11 +61,38 @@ export function viewOf(state: GameState, acks: readonly number[]): SnapshotView 
   };
 }
 
+/**
+ * The same view as `viewOf`, written into `into` (its objects and arrays reused) when it has the
+ * same shape: the server fills two views in turn, so a broadcast allocates no view at all.
+ */
+export function viewInto(into: SnapshotView | null, state: GameState, acks: readonly number[]): SnapshotView {
+  const seats = state.paddles.length;
+  if (!into || into.paddles.length !== seats || into.scores.length !== state.scores.length) return viewOf(state, acks);
+  into.tick = state.tick;
+  into.phase = state.phase;
+  into.serveIn = clampU8(state.serveIn);
+  into.lastTouch = state.lastTouch;
+  into.winner = state.winner;
+  const b = state.ball;
+  into.ball.x = qPos(b.x) / POS_SCALE;
+  into.ball.y = qPos(b.y) / POS_SCALE;
+  into.ball.vx = qVel(b.vx) / VEL_SCALE;
+  into.ball.vy = qVel(b.vy) / VEL_SCALE;
+  for (let i = 0; i < seats; i++) {
+    const p = state.paddles[i];
+    const v = into.paddles[i];
+    v.pos = Math.max(0, qPos(p.pos)) / POS_SCALE;
+    v.dir = p.dir;
+    v.active = p.active;
+    into.acks[i] = acks[i] ?? -1;
+  }
+  for (let i = 0; i < state.scores.length; i++) into.scores[i] = clampU8(state.scores[i]);
+  return into;
+}
+
 function activeMask(v: SnapshotView): number {
   let m = 0;
-  v.paddles.forEach((p, i) => {
-    if (p.active) m |= 1 << i;
-  });
+  for (let i = 0; i < v.paddles.length; i++) if (v.paddles[i].active) m |= 1 << i;
   return m;
 }
 
@@ -87,7 +114,12 @@ function changeMask(curr: SnapshotView, prev: SnapshotView | null): number {
   if (curr.ball.x !== prev.ball.x || curr.ball.y !== prev.ball.y) mask |= 1;
   if (curr.ball.vx !== prev.ball.vx || curr.ball.vy !== prev.ball.vy) mask |= 2;
   if (!statusEqual(curr, prev)) mask |= 4;
-  if (curr.scores.some((s, i) => s !== prev.scores[i])) mask |= 8;
+  for (let i = 0; i < curr.scores.length; i++) {
+    if (curr.scores[i] !== prev.scores[i]) {
+      mask |= 8;
+      break;
+    }
+  }
   for (let i = 0; i < seats; i++) {
     const a = curr.paddles[i];
     const b = prev.paddles[i];
@@ -141,7 +173,7 @@ export function encodeSnapshot(curr: SnapshotView, prev: SnapshotView | null): U
     o += 4;
   }
   if (mask & 4) {
-    dv.setUint8(o++, PHASES.indexOf(curr.phase));
+    dv.setUint8(o++, curr.phase === "serving" ? 0 : curr.phase === "playing" ? 1 : 2);
     dv.setUint8(o++, curr.serveIn);
     dv.setInt8(o++, curr.lastTouch);
     dv.setInt8(o++, curr.winner);
