@@ -1,6 +1,6 @@
 /**
  * Bench entry point (`npm run bench`). Runs the bench parts and rewrites their sections of
- * docs/benchmarks.md. Parts: engine, hotpath, timers, load, tournament, client (default), profile (on demand). Options:
+ * docs/benchmarks.md. Parts: engine, hotpath, timers, load, tournament, client (default), profile and ab (on demand). Options:
  *   --only engine[,load]    run only these parts
  *   --duration-ms N         engine: measured time per row (default 2000)
  *   --warmup-ms N           engine: warm-up per row (default 500)
@@ -23,6 +23,7 @@
  *   --source worktree|head  load: bench a copy of the working tree (default) or of the last commit
  *   --label NAME            load: suffix of the results file name
  *   --section KEY           load: docs/benchmarks.md section to write (default "load")
+ *   --ab rev,rev[,...]      ab: compare git tree-ishes under the same load, interleaved (--ab-names a,b; --rounds R)
  *   --no-write              print only, leave docs/benchmarks.md and bench/results alone
  * To add a part, register it in PARTS: it returns the markdown of its section.
  */
@@ -32,6 +33,7 @@ import { runHotpathBench } from "./hotpath";
 import { runTimerFloor } from "./probe/run";
 import { runClientBench } from "./client";
 import { runLoadBench } from "./load/index";
+import { runAb } from "./load/ab";
 import { runProfile } from "./load/profile";
 import { runTournamentWait } from "./load/tournament";
 import { stopAllDevServers } from "./load/server";
@@ -60,6 +62,9 @@ interface PartOptions {
   source?: "worktree" | "head";
   label?: string;
   section?: string;
+  abRevs?: string[];
+  abNames?: string[];
+  rounds?: number;
   write?: boolean;
 }
 
@@ -70,6 +75,10 @@ const PARTS: Record<string, Part> = {
   load: async (o) => (await runLoadBench({ ...o, writeJson: o.write })).markdown,
   hotpath: () => runHotpathBench().markdown,
   timers: async () => (await runTimerFloor()).markdown,
+  ab: async (o) => {
+    if (!o.abRevs?.length) throw new Error("--only ab needs --ab <rev>,<rev>[,...]");
+    return (await runAb({ revs: o.abRevs, names: o.abNames, matches: o.matches, rounds: o.rounds, seconds: o.seconds, deflate: o.deflate, label: o.label })).markdown;
+  },
   tournament: async () => (await runTournamentWait()).markdown,
   client: async () => (await runClientBench()).markdown,
   profile: async (o) => (await runProfile({ ...o, deflate: o.deflate, label: o.label })).markdown,
@@ -172,6 +181,15 @@ function parseArgs(argv: string[]): { only: string[]; options: PartOptions; writ
         options.source = v;
         break;
       }
+      case "--ab":
+        options.abRevs = value().split(",").map((x) => x.trim()).filter(Boolean);
+        break;
+      case "--ab-names":
+        options.abNames = value().split(",").map((x) => x.trim());
+        break;
+      case "--rounds":
+        options.rounds = num();
+        break;
       case "--label":
         options.label = value().replace(/[^A-Za-z0-9_-]/g, "");
         break;
@@ -197,7 +215,7 @@ async function main(): Promise<void> {
   for (const name of only) {
     console.log(`\n== ${name} ==`);
     const markdown = await PARTS[name](options);
-    if (write && name !== "profile") {
+    if (write && name !== "profile" && name !== "ab") {
       updateSection(docs, sectionOf(name, options), markdown);
       console.log(`wrote section "${sectionOf(name, options)}" of ${docs}`);
     } else {

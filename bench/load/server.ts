@@ -13,7 +13,8 @@ import { cmdline, descendants } from "./procstat";
 
 export const REPO = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 
-export type SourceMode = "worktree" | "head";
+/** "worktree": a copy of the working tree; "head": the last commit; anything else: a git tree-ish (commit, tag, tree id). */
+export type SourceMode = "worktree" | "head" | (string & {});
 
 export interface DevServerOptions {
   vars: Record<string, string>;
@@ -85,8 +86,8 @@ function git(args: string[]): string {
 /** Copies what `wrangler dev` needs into `dir` (node_modules is linked, not copied). */
 function snapshotSources(dir: string, source: SourceMode): void {
   const parts = ["src", "migrations", "wrangler.toml", "package.json", "tsconfig.json"];
-  if (source === "head") {
-    const tar = execFileSync("git", ["archive", "HEAD", ...parts], { cwd: REPO, maxBuffer: 256 * 2 ** 20 });
+  if (source !== "worktree") {
+    const tar = execFileSync("git", ["archive", source === "head" ? "HEAD" : source, ...parts], { cwd: REPO, maxBuffer: 256 * 2 ** 20 });
     execFileSync("tar", ["-x", "-C", dir], { input: tar });
   } else {
     for (const p of parts) cpSync(join(REPO, p), join(dir, p), { recursive: true });
@@ -197,7 +198,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
 
   let dirtyFiles: string[] = [];
   if (source === "worktree") dirtyFiles = git(["status", "--porcelain", "--", "src", "wrangler.toml"]).split("\n").filter(Boolean).map((l) => l.slice(3));
-  const gitCommit = git(["rev-parse", "--short", "HEAD"]).trim();
+  const gitCommit = git(["rev-parse", "--short", source === "worktree" || source === "head" ? "HEAD" : source]).trim();
   log(`wrangler dev ready on ${baseUrl} (proxy workerd ${proxy.pid}, app workerd ${app.pid}, source ${source}@${gitCommit}${dirtyFiles.length ? ` + ${dirtyFiles.length} uncommitted` : ""})`);
 
   const server: DevServer = {
