@@ -84,7 +84,7 @@ const PARTS: Record<string, Part> = {
   profile: async (o) => (await runProfile({ ...o, deflate: o.deflate, label: o.label })).markdown,
 };
 
-/** Parts run when --only is not given (profile is on demand: it slows the server it measures). */
+/** Parts run when --only is not given (profile and ab are on demand: slow, or needing arguments). */
 const DEFAULT_PARTS = ["engine", "hotpath", "timers", "load", "tournament", "client"];
 
 /** The docs section a part writes (load runs may be kept apart with --section). */
@@ -215,7 +215,7 @@ async function main(): Promise<void> {
   for (const name of only) {
     console.log(`\n== ${name} ==`);
     const markdown = await PARTS[name](options);
-    if (write && name !== "profile" && name !== "ab") {
+    if (write && name !== "ab") {
       updateSection(docs, sectionOf(name, options), markdown);
       console.log(`wrote section "${sectionOf(name, options)}" of ${docs}`);
     } else {

@@ -10,6 +10,7 @@ import { Cdp, inclusiveOf, selfTimes, type CpuProfile } from "./cdp";
 import { benchVars, METRICS_TOKEN } from "./index";
 import { registerAccounts, runStep, type NetPath, type StepResult } from "./load";
 import { REPO, startDevServer, type SourceMode } from "./server";
+import { machineLine } from "../machine";
 
 export interface ProfileOptions {
   matches?: number[];
@@ -72,6 +73,10 @@ export async function runProfile(o: ProfileOptions = {}): Promise<ProfileResult>
     const hot = inclusiveOf(prof, /^(runDueTicks|broadcastSnapshot|webSocketMessage|handleFrame|stepInPlace|viewOf|encodeSnapshot|safeRunDueTicks|send|broadcast|save|scheduleAlarm|maybeRearmWatchdog|onTick|onSent|onReceived|flush|report|fetch|alarm|loopStats|parseClientMessage)$/);
     const wallMs = (prof.endTime - prof.startTime) / 1000;
     const lines = [
+      "## CPU profile of the app workerd under load",
+      "",
+      `Machine: ${machineLine()}. Run on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, sources ${server.source}@${server.gitCommit}.`,
+      "",
       `CPU profile of the app workerd, N=${n} ${driver} ${o.path ?? "direct"}, ${(wallMs / 1000).toFixed(1)} s window (${file}). Note: JS samples only; time in workerd's C++ outside JS shows as (program)/(garbage collector) or not at all.`,
       "",
       "| self time | share | function |",
