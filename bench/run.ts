@@ -24,6 +24,7 @@
  *   --label NAME            load: suffix of the results file name
  *   --section KEY           load: docs/benchmarks.md section to write (default "load")
  *   --ab rev,rev[,...]      ab: compare git tree-ishes under the same load, interleaved (--ab-names a,b; --rounds R)
+ *   --from-json FILE        load: re-render a saved run (bench/results/*-load*.json) into its section, no new measurement
  *   --no-write              print only, leave docs/benchmarks.md and bench/results alone
  * To add a part, register it in PARTS: it returns the markdown of its section.
  */
@@ -32,7 +33,7 @@ import { runEngineBench } from "./engine";
 import { runHotpathBench } from "./hotpath";
 import { runTimerFloor } from "./probe/run";
 import { runClientBench } from "./client";
-import { runLoadBench } from "./load/index";
+import { renderLoadJson, runLoadBench } from "./load/index";
 import { runAb } from "./load/ab";
 import { runProfile } from "./load/profile";
 import { runTournamentWait } from "./load/tournament";
@@ -62,6 +63,7 @@ interface PartOptions {
   source?: "worktree" | "head";
   label?: string;
   section?: string;
+  fromJson?: string;
   abRevs?: string[];
   abNames?: string[];
   rounds?: number;
@@ -72,7 +74,7 @@ type Part = (options: PartOptions) => Promise<string> | string;
 
 const PARTS: Record<string, Part> = {
   engine: (o) => runEngineBench(o).markdown,
-  load: async (o) => (await runLoadBench({ ...o, writeJson: o.write })).markdown,
+  load: async (o) => (o.fromJson ? renderLoadJson(o.fromJson) : (await runLoadBench({ ...o, writeJson: o.write })).markdown),
   hotpath: () => runHotpathBench().markdown,
   timers: async () => (await runTimerFloor()).markdown,
   ab: async (o) => {
@@ -181,6 +183,9 @@ function parseArgs(argv: string[]): { only: string[]; options: PartOptions; writ
         options.source = v;
         break;
       }
+      case "--from-json":
+        options.fromJson = value();
+        break;
       case "--ab":
         options.abRevs = value().split(",").map((x) => x.trim()).filter(Boolean);
         break;

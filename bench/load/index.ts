@@ -61,6 +61,8 @@ export function benchVars(driver: "timer" | "alarm", countdownS: number): Record
 
 export interface DriverCost {
   driver: "timer" | "alarm";
+  /** Set on the projection row: what the units would be at one alarm + one setAlarm per tick (60/s). */
+  projected?: string;
   fromStep: { matches: number; deflate: boolean };
   unitsPerGameHour: { messagesIn: number; alarms: number; rowsWritten: number; activeSeconds: number; otherRequests: number };
   cost: Cost;
@@ -102,6 +104,17 @@ function driverCost(step: StepResult): DriverCost {
     cost: costOf(units),
     perMatchFixed: { requests: fixedRequests, rowsWritten: fixedRows, usd: fixedCost.usd.total },
   };
+}
+
+/**
+ * The alarm driver as scheduled: one alarm invocation and one setAlarm (a row written) per tick,
+ * 216,000 each per hour. Locally alarms fire late, so fewer run (the clock catches up several ticks
+ * per wake-up); in production they fire close to their time.
+ */
+function projectAlarm(measured: DriverCost): DriverCost {
+  const perHour = 60 * 3600;
+  const u = { ...measured.unitsPerGameHour, alarms: perHour, rowsWritten: perHour + Math.max(0, measured.unitsPerGameHour.rowsWritten - measured.unitsPerGameHour.alarms) };
+  return { ...measured, projected: "one alarm + one setAlarm per tick", unitsPerGameHour: u, cost: costOf(u) };
 }
 
 const f1 = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : "–");
@@ -149,7 +162,7 @@ export function loadMarkdown(r: Omit<LoadResult, "markdown">, jsonPath: string |
   );
   const costRows = r.costs.map(
     (c) =>
-      `| ${c.driver} | ${c.fromStep.matches} | ${f0(c.unitsPerGameHour.messagesIn)} | ${f0(c.unitsPerGameHour.alarms)} | ${f0(c.unitsPerGameHour.rowsWritten)} | ${f0(c.cost.requests)} | ${f0(c.cost.gbSeconds)} | ` +
+      `| ${c.driver}${c.projected ? ` (projected: ${c.projected})` : " (measured)"} | ${c.fromStep.matches} | ${f0(c.unitsPerGameHour.messagesIn)} | ${f0(c.unitsPerGameHour.alarms)} | ${f0(c.unitsPerGameHour.rowsWritten)} | ${f0(c.cost.requests)} | ${f0(c.cost.gbSeconds)} | ` +
       `$${c.cost.usd.requests.toFixed(5)} | $${c.cost.usd.duration.toFixed(5)} | $${c.cost.usd.rows.toFixed(5)} | **$${c.cost.usd.total.toFixed(4)}** | ${c.perMatchFixed.requests.toFixed(0)} req + ${c.perMatchFixed.rowsWritten.toFixed(0)} rows ($${c.perMatchFixed.usd.toFixed(6)}) |`,
   );
   const h = r.headline;
@@ -208,6 +221,33 @@ function versions(): { workerd: string; wrangler: string } {
     }
   };
   return { workerd: read("workerd"), wrangler: read("wrangler") };
+}
+
+/** Headline and per-driver costs of a run's steps. */
+export function summarizeRun(steps: StepResult[], path: NetPath, deflate: boolean, alarmN: number): { headline: LoadResult["headline"]; costs: DriverCost[] } {
+  const ladder = steps.filter((s) => s.driver === "timer" && s.deflateOffered === deflate && s.path === path);
+  const ok = ladder.filter((s) => (s.server.window?.within2Ms ?? 0) >= 0.99 && s.errors.connectFailures === 0 && s.errors.notStarted === 0);
+  const headline = {
+    maxMatchesP99Within2Ms: ok.length ? Math.max(...ok.map((s) => s.matches)) : null,
+    criterion: `largest N of the timer-driver ladder (${path === "direct" ? "bots connected to the app workerd directly" : "through wrangler dev's proxy"}, ${deflate ? "deflate offered" : "no deflate"}) whose p99 tick lateness over the window (all games merged) was <= 2 ms, i.e. at least 99% of loop runs at most 2 ms late, with every match started; tried ${ladder.map((s) => s.matches).join(", ")}`,
+  };
+  const costs: DriverCost[] = [];
+  const timerStep = [...ladder].sort((a, b) => Math.abs(a.matches - alarmN) - Math.abs(b.matches - alarmN))[0];
+  if (timerStep) costs.push(driverCost(timerStep));
+  const alarmStep = steps.find((s) => s.driver === "alarm");
+  if (alarmStep) costs.push(driverCost(alarmStep), projectAlarm(driverCost(alarmStep)));
+  return { headline, costs };
+}
+
+/** Markdown of a saved run (bench/results/*-load*.json), with the current rendering and cost model. */
+export function renderLoadJson(file: string): string {
+  const d = JSON.parse(readFileSync(file, "utf8")) as Omit<LoadResult, "markdown"> & { options?: LoadOptions };
+  const path: NetPath = d.options?.path ?? "direct";
+  const deflate = d.options?.deflate ?? true;
+  const alarmN = d.steps.find((s) => s.driver === "alarm")?.matches ?? 50;
+  const { headline, costs } = summarizeRun(d.steps, path, deflate, alarmN);
+  const rel = file.startsWith(REPO) ? file.slice(REPO.length + 1) : file;
+  return loadMarkdown({ ...d, headline, costs }, rel);
 }
 
 export async function runLoadBench(o: LoadOptions = {}): Promise<LoadResult> {
@@ -299,17 +339,7 @@ export async function runLoadBench(o: LoadOptions = {}): Promise<LoadResult> {
     });
   }
 
-  const ladder = steps.filter((s) => s.driver === "timer" && s.deflateOffered === deflate && s.path === path);
-  const ok = ladder.filter((s) => (s.server.window?.within2Ms ?? 0) >= 0.99 && s.errors.connectFailures === 0 && s.errors.notStarted === 0);
-  const headline = {
-    maxMatchesP99Within2Ms: ok.length ? Math.max(...ok.map((s) => s.matches)) : null,
-    criterion: `largest N of the timer-driver ladder (${path === "direct" ? "bots connected to the app workerd directly" : "through wrangler dev's proxy"}, ${deflate ? "deflate offered" : "no deflate"}) whose p99 tick lateness over the window (all games merged) was <= 2 ms, i.e. at least 99% of loop runs at most 2 ms late, with every match started; tried ${ladder.map((s) => s.matches).join(", ")}`,
-  };
-  const costs: DriverCost[] = [];
-  const timerStep = [...ladder].sort((a, b) => Math.abs(a.matches - alarmN) - Math.abs(b.matches - alarmN))[0];
-  if (timerStep) costs.push(driverCost(timerStep));
-  const alarmStep = steps.find((s) => s.driver === "alarm");
-  if (alarmStep) costs.push(driverCost(alarmStep));
+  const { headline, costs } = summarizeRun(steps, path, deflate, alarmN);
 
   const v = versions();
   let jsonPath: string | null = null;
