@@ -4,7 +4,7 @@
  *   --only engine[,load]    run only these parts
  *   --duration-ms N         engine: measured time per row (default 2000)
  *   --warmup-ms N           engine: warm-up per row (default 500)
- *   --matches 10,50,100     load: N concurrent 2P matches per step (default 10,50,100,200)
+ *   --matches 10,50,100     load: N concurrent 2P matches per step (default 10,25,50,100)
  *   --seconds S             load: measured window per step (default 10)
  *   --warmup S              load: seconds between the last game start and the window (default 2)
  *   --bot-procs P           load: bot processes (default 2)

@@ -143,7 +143,7 @@ function mode(s: StepResult): string {
   return `${s.path} | ${s.deflateOffered ? (negotiated.length ? "deflate" : "offered, refused") : "off"}`;
 }
 
-export function loadMarkdown(r: Omit<LoadResult, "markdown">, jsonPath: string | null): string {
+export function loadMarkdown(r: Omit<LoadResult, "markdown">, jsonPath: string | null, label?: string): string {
   const rows1 = r.steps.map(
     (s) =>
       `| ${s.matches} | ${s.driver} | ${mode(s)} | ${s.server.window ? `${pctf(s.server.window.within1Ms)} / ${pctf(s.server.window.within2Ms)} / ≤ ${s.server.window.p99AtMostMs}` : "–"} | ${f1(s.server.latenessP50Median)} / ${f1(s.server.latenessP99Median)} / ${f1(s.server.latenessP99Worst)} / ${f1(s.server.latenessMax)} | ` +
@@ -167,7 +167,7 @@ export function loadMarkdown(r: Omit<LoadResult, "markdown">, jsonPath: string |
   );
   const h = r.headline;
   return [
-    "## Load: concurrent 2P matches on `wrangler dev`",
+    `## Load${label ? ` (\`${label}\`)` : ""}: concurrent 2P matches on \`wrangler dev\``,
     "",
     `Machine: ${machineLine(r.machine)}; workerd ${r.workerd}, wrangler ${r.wrangler}. Sources: ${r.source.mode} at ${r.source.commit}` +
       `${r.source.dirtyFiles.length ? ` with ${r.source.dirtyFiles.length} uncommitted files of the tree (${r.source.dirtyFiles.slice(0, 6).join(", ")}${r.source.dirtyFiles.length > 6 ? ", …" : ""})` : ""}. ` +
@@ -247,12 +247,12 @@ export function renderLoadJson(file: string): string {
   const alarmN = d.steps.find((s) => s.driver === "alarm")?.matches ?? 50;
   const { headline, costs } = summarizeRun(d.steps, path, deflate, alarmN);
   const rel = file.startsWith(REPO) ? file.slice(REPO.length + 1) : file;
-  return loadMarkdown({ ...d, headline, costs }, rel);
+  return loadMarkdown({ ...d, headline, costs }, rel, d.options?.label);
 }
 
 export async function runLoadBench(o: LoadOptions = {}): Promise<LoadResult> {
   const log = o.log ?? ((s: string) => console.log(s));
-  const matches = o.matches ?? [10, 50, 100, 200];
+  const matches = o.matches ?? [10, 25, 50, 100];
   const seconds = o.seconds ?? 10;
   // Games report their tick metrics every 5 s: 6 s of warm-up keeps the start-up burst out of the window.
   const warmupS = o.warmupS ?? 6;
@@ -348,7 +348,7 @@ export async function runLoadBench(o: LoadOptions = {}): Promise<LoadResult> {
     mkdirSync(`${REPO}/bench/results`, { recursive: true });
     jsonPath = `bench/results/${stamp()}-load${o.label ? `-${o.label}` : ""}.json`;
   }
-  const markdown = loadMarkdown(base, jsonPath);
+  const markdown = loadMarkdown(base, jsonPath, o.label);
   if (jsonPath) {
     writeFileSync(`${REPO}/${jsonPath}`, JSON.stringify({ ...base, options: { ...o, log: undefined } }, null, 1));
     log(`wrote ${jsonPath}`);
