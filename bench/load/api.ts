@@ -1,4 +1,6 @@
 /** HTTP calls the load bench makes against the app (accounts, games, admin stats). */
+import type { LoopStatsSnapshot } from "../../src/objects/game-session/loop-stats";
+
 export interface Account {
   username: string;
   userId: string;
@@ -74,27 +76,8 @@ export class Api {
   }
 }
 
-/** What GET /api/admin/games/:id/stats returns (src/objects/game-session/loop-stats.ts). */
-export interface ServerStats {
-  ticks: number;
-  skippedTicks: number;
-  latenessP50Ms: number;
-  latenessP99Ms: number;
-  latenessMaxMs: number;
-  wakeups: number;
-  alarms: number;
-  storageWrites: number;
-  setAlarms: number;
-  messagesIn: number;
-  bytesIn: number;
-  framesOut: number;
-  bytesOut: number;
-  snapshots: number;
-  activeSinceMs: number;
-  gameId: string | null;
-  phase: string | null;
-  driver: string | null;
-}
+/** What GET /api/admin/games/:id/stats returns: the object's own loop stats plus its identity. */
+export type ServerStats = LoopStatsSnapshot & { gameId: string | null; phase: string | null; driver: string | null };
 
 /** Runs `fn` over `items` with at most `limit` in flight; results in input order. */
 export async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
