@@ -9,7 +9,9 @@ import { mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { machineLine } from "../machine";
-import { cmdline, descendants, loadAverage, sample } from "../load/procstat";
+import { cmdline, descendants, loadAverage, machineCpu, machineCpuPercent, sample, waitForQuiet } from "../load/procstat";
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import { freePort, REPO } from "../load/server";
 
 interface ProbeRun {
@@ -34,6 +36,8 @@ export interface TimerFloorRow {
   cpuPct: number;
   usPerCallback: number;
   load: number;
+  /** CPU other processes used during the run (% of one core). */
+  otherPct: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -65,11 +69,27 @@ export async function runTimerFloor(opts: { counts?: number[]; ms?: number; log?
     }
     if (!up) throw new Error("probe worker did not start");
     const app = descendants(child.pid!).find((pid) => cmdline(pid).includes("workerd serve") && !cmdline(pid).includes(`entry=127.0.0.1:${port}`));
-    for (const n of counts) {
+    const cores = os.cpus().length;
+    const measure = async (n: number) => {
+      await waitForQuiet([process.pid, child.pid!], 30, 60_000, cores);
       const load = loadAverage()[0];
+      const m0 = machineCpu();
       const a = app ? sample(app) : null;
       const runs = (await (await fetch(`http://127.0.0.1:${port}/run?ms=${ms}&n=${n}`)).json()) as ProbeRun[];
       const b = app ? sample(app) : null;
+      const m1 = machineCpu();
+      return { load, a, b, runs, machinePct: machineCpuPercent(m0, m1, cores) };
+    };
+    for (const n of counts) {
+      let r = await measure(n);
+      const appPct = (x: typeof r) => (x.a && x.b ? ((x.b.cpuS - x.a.cpuS) / ((x.b.at - x.a.at) / 1000)) * 100 : 0);
+      // Other processes busy during the run: run it again once and keep the quieter one.
+      if (r.machinePct - appPct(r) > 50) {
+        const again = await measure(n);
+        if (again.machinePct - appPct(again) < r.machinePct - appPct(r)) r = again;
+      }
+      const { load, a, b, runs } = r;
+      const otherPct = Math.max(0, r.machinePct - appPct(r));
       const hist = new Array<number>(60).fill(0);
       for (const r of runs) r.hist.forEach((c, i) => (hist[i] += c));
       const total = hist.reduce((x, y) => x + y, 0);
@@ -87,6 +107,7 @@ export async function runTimerFloor(opts: { counts?: number[]; ms?: number; log?
         cpuPct: (cpuS / wallS) * 100,
         usPerCallback: (cpuS / callbacks) * 1e6,
         load,
+        otherPct,
       };
       rows.push(row);
       log(
@@ -116,12 +137,18 @@ export async function runTimerFloor(opts: { counts?: number[]; ms?: number; log?
     "`bench/probe/timer-probe.ts` under `wrangler dev` (local observability off): n Durable Objects each running the GameSession's own `FixedRateClock` + `TimerTickDriver` at 60 Hz " +
       `for ${ms / 1000} s, with no game work and no sockets. This is the best the game loop can do here: lateness from the runtime's timers alone, and the CPU one timer callback costs.`,
     "",
-    "| objects | runs ≤ 1 ms late | runs ≤ 2 ms late | p99 ms (median object / worst) | max ms | ticks/s per object | app workerd CPU | CPU per timer callback | load avg |",
-    "| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+    "Each row waits for other processes to drop under 30 % of a core first, and is run again once if they used more than 50 % during it (\"other CPU\": the rest of the machine during the row).",
+    "",
+    "| objects | runs ≤ 1 ms late | runs ≤ 2 ms late | p99 ms (median object / worst) | max ms | ticks/s per object | app workerd CPU | CPU per timer callback | other CPU | load avg |",
+    "| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...rows.map(
       (r) =>
-        `| ${r.objects} | ${pct(r.within1Ms)} | ${pct(r.within2Ms)} | ${r.p99Median.toFixed(2)} / ${r.p99Worst.toFixed(2)} | ${r.max.toFixed(1)} | ${r.ticksPerSecPerObject.toFixed(1)} | ${r.cpuPct.toFixed(0)}% | ${r.usPerCallback.toFixed(1)} µs | ${r.load.toFixed(2)} |`,
+        `| ${r.objects} | ${pct(r.within1Ms)} | ${pct(r.within2Ms)} | ${r.p99Median.toFixed(2)} / ${r.p99Worst.toFixed(2)} | ${r.max.toFixed(1)} | ${r.ticksPerSecPerObject.toFixed(1)} | ${r.cpuPct.toFixed(0)}% | ${r.usPerCallback.toFixed(1)} µs | ${r.otherPct.toFixed(0)}% | ${r.load.toFixed(2)} |`,
     ),
   ].join("\n");
+  mkdirSync(`${REPO}/bench/results`, { recursive: true });
+  const file = `bench/results/${new Date().toISOString().replace(/[:.]/g, "-").slice(0, 19)}-timers.json`;
+  writeFileSync(`${REPO}/${file}`, JSON.stringify({ ms, rows }, null, 1));
+  log(`wrote ${file}`);
   return { rows, markdown };
 }
