@@ -173,7 +173,9 @@ export function loadMarkdown(r: Omit<LoadResult, "markdown">, jsonPath: string |
       `${r.source.dirtyFiles.length ? ` with ${r.source.dirtyFiles.length} uncommitted files of the tree (${r.source.dirtyFiles.slice(0, 6).join(", ")}${r.source.dirtyFiles.length > 6 ? ", …" : ""})` : ""}. ` +
       `Run on ${r.steps[0]?.startedAt.slice(0, 16).replace("T", " ") ?? "?"} UTC.${jsonPath ? ` Raw figures: \`${jsonPath}\`.` : ""}`,
     "",
-    `**Headline: ${h.maxMatchesP99Within2Ms === null ? "no N tried" : h.maxMatchesP99Within2Ms} concurrent 2P matches** (${h.criterion}).`,
+    h.maxMatchesP99Within2Ms === null
+      ? `**Headline: none of the N tried kept p99 tick lateness <= 2 ms** (${h.criterion}).`
+      : `**Headline: ${h.maxMatchesP99Within2Ms} concurrent 2P matches** (${h.criterion}).`,
     "",
     "Timing. Tick lateness is the server's own measurement, read two ways. Window: the difference of the cumulative lateness histogram every game reports to `/metrics` " +
       "(Prometheus buckets at 1, 2, 4, 8, 16, ... ms; games report every 5 s, so this covers the window give or take 5 s, start-up excluded), all games merged: share of loop runs at most 1 ms and at most 2 ms late, " +

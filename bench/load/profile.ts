@@ -77,7 +77,7 @@ export async function runProfile(o: ProfileOptions = {}): Promise<ProfileResult>
       "",
       `Machine: ${machineLine()}. Run on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, sources ${server.source}@${server.gitCommit}.`,
       "",
-      `CPU profile of the app workerd, N=${n} ${driver} ${o.path ?? "direct"}, ${(wallMs / 1000).toFixed(1)} s window (${file}). Note: JS samples only; time in workerd's C++ outside JS shows as (program)/(garbage collector) or not at all.`,
+      `CPU profile of the app workerd, N=${n} ${driver} ${o.path ?? "direct"}, ${(wallMs / 1000).toFixed(1)} s window (saved locally as ${file}, not committed). Note: JS samples only; time in workerd's C++ outside JS shows as (program)/(garbage collector) or not at all.`,
       "",
       "| self time | share | function |",
       "| ---: | ---: | --- |",
