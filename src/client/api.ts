@@ -2,6 +2,7 @@
  * Typed wrapper over the accounts HTTP API (same origin, JSON, cookie session).
  * Every call resolves to an ApiResult: it never throws, so screens handle every outcome.
  */
+import type { LeaderboardEntry } from "../shared/protocol/http";
 import type { Mode, Side } from "../shared/engine/types";
 import { showNotice } from "./notices";
 
@@ -48,13 +49,7 @@ export interface Profile {
   matches: MatchSummary[];
 }
 
-export interface LeaderboardEntry {
-  username: string;
-  wins: number;
-  losses: number;
-  rating: number;
-  winRate: number;
-}
+export type { LeaderboardEntry };
 
 export type ApiError =
   /** The server answered with an error status. `field` names the offending form field (400). */

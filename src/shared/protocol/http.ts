@@ -51,3 +51,12 @@ export interface TournamentJoinAnswer {
   position: number;
   outcome: "joined" | "already";
 }
+
+/** One row of `GET /api/leaderboard`. */
+export interface LeaderboardEntry {
+  username: string;
+  wins: number;
+  losses: number;
+  rating: number;
+  winRate: number;
+}

@@ -1,4 +1,5 @@
 /** Account rows: creation, lookup, public views. */
+import type { LeaderboardEntry } from "../../shared/protocol/http";
 import { and, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { PasswordHash } from "../auth/password";
 import type { Db } from "./client";
@@ -38,13 +39,7 @@ export function winRate(wins: number, losses: number): number {
   return games === 0 ? 0 : Math.round((wins / games) * 10_000) / 10_000;
 }
 
-export interface LeaderboardEntry {
-  username: string;
-  wins: number;
-  losses: number;
-  rating: number;
-  winRate: number;
-}
+export type { LeaderboardEntry };
 
 /**
  * Top players: those with at least one finished match, ordered by wins (desc), then win rate
