@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { canvasBands, launchBrowser, newPlayer, screenshot } from "./harness/browser";
 import { signUp } from "./harness/flows";
+import { startDevServer } from "./harness/server";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -11,10 +12,10 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function signedInPlayers(n: number): Promise<{ page: Page; name: string }[]> {
+async function signedInPlayers(n: number, baseURL = inject("baseURL")): Promise<{ page: Page; name: string }[]> {
   const out = [];
   for (let i = 0; i < n; i++) {
-    const { page } = await newPlayer(browser, inject("baseURL"));
+    const { page } = await newPlayer(browser, baseURL);
     out.push({ page, name: await signUp(page) });
   }
   return out;
@@ -92,8 +93,19 @@ describe("remote play in real browsers", () => {
     for (const p of [a, b, spectator]) await p.page.context().close();
   });
 
-  it("shows the reconnecting banner with the seconds left when the network drops, then reconnects by itself", async () => {
-    const [a, b] = await signedInPlayers(2);
+  it("pauses for the opponent when a player's network drops silently; the player sees the seconds left and reconnects by itself", async () => {
+    // Its own server with a score nobody reaches: the match must still be running when A comes
+    // back, whatever the serves did in the seconds before the server noticed A was gone.
+    const server = await startDevServer({ WIN_SCORE: "50" });
+    try {
+      await dropAndReconnect(server.url);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  async function dropAndReconnect(baseURL: string): Promise<void> {
+    const [a, b] = await signedInPlayers(2, baseURL);
     await a.page.goto("/4p");
     await a.page.goto("/online");
     await a.page.getByTestId("create-private").click();
@@ -104,16 +116,21 @@ describe("remote play in real browsers", () => {
     await b.page.getByTestId("join-code-submit").click();
     await b.page.waitForURL(new RegExp(`/game/${code}$`));
     await waitPhase(a.page, "playing");
+    const seatA = await a.page.getByTestId("online-game").getAttribute("data-seat");
+    // No close reaches the server: only the missing heartbeats tell it A is gone.
     await a.page.context().setOffline(true);
     const banner = a.page.getByTestId("reconnect-banner");
     await expect.poll(() => banner.isVisible(), { timeout: 20_000 }).toBe(true);
     expect(await banner.textContent()).toMatch(/\d+\s*s/);
     await screenshot(a.page, "online-reconnecting");
+    await waitPhase(b.page, "paused", 15_000);
     await a.page.context().setOffline(false);
     await expect.poll(() => banner.isVisible(), { timeout: 20_000 }).toBe(false);
     await waitPhase(a.page, "playing", 20_000);
+    await waitPhase(b.page, "playing", 10_000);
+    expect(await a.page.getByTestId("online-game").getAttribute("data-seat")).toBe(seatA);
     for (const p of [a, b]) await p.page.context().close();
-  });
+  }
 
   it("cancels a wait", async () => {
     const [a] = await signedInPlayers(1);

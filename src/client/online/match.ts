@@ -60,6 +60,13 @@ export interface NetStats {
 }
 
 const STALL_MS = 1500;
+/**
+ * The game socket's heartbeat. The server treats a player silent for 6 s as gone and pauses the
+ * match, so a ping every 2 s lets two go missing before that; the runtime answers them without
+ * waking the game object. A pong 3 s late means this side's line is dead: reconnect.
+ */
+const GAME_PING_MS = 2000;
+const GAME_PONG_TIMEOUT_MS = 3000;
 const SEQ_KEY = "pong.seq.";
 
 function storedSeq(gameId: string): number {
@@ -104,7 +111,7 @@ export class OnlineMatch {
       onText: (text) => this.onMessage(parseServerMessage(text)),
       onBinary: (data) => this.onSnapshot(data),
       onClose: (code, reason, opened) => this.onClose(code, reason, opened),
-    });
+    }, GAME_PING_MS, GAME_PONG_TIMEOUT_MS);
   }
 
   start(): void {

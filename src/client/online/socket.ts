@@ -87,6 +87,9 @@ export class ReconnectingSocket {
       this.lastPingAt = performance.now();
       this.pingTimer = setInterval(() => this.heartbeat(), 1000);
       this.handlers.onOpen();
+      // A first ping at once: the server judges silence only for sockets that have pinged, so a
+      // line that dies in the first seconds must not escape the heartbeat.
+      this.probe();
     };
     ws.onmessage = (event) => {
       if (typeof event.data === "string") {

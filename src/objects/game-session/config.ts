@@ -52,6 +52,8 @@ export function sessionConfigFromVars(vars: GameVars, mode: Mode): SessionConfig
     cleanupGraceS: 60,
     lobbyIdleS: 600,
     lobbyGraceS: 10,
-    heartbeatTimeoutS: 15,
+    // Game clients ping every 2 s: three missed pings pause the match for everyone within ~7 s of a
+    // silent drop (it was 15 s, long enough for points to be lost to an opponent nobody could see).
+    heartbeatTimeoutS: 6,
   };
 }

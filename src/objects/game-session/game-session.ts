@@ -592,6 +592,11 @@ export class GameSession extends DurableObject<GameEnv> {
       if (!this.tickErrorLogged) logEvent("error", "game.tick_failed", { gameId: this.rec?.gameId, error: err });
       this.tickErrorLogged = true;
     }
+    // The timer driver's watchdog alarm never fires while the loop is alive (each tick pushes it
+    // on), so silent sockets are looked for from here too; the check itself is once a second.
+    if (this.rec?.phase === "playing" && now - this.lastReapAt >= 1_000) {
+      this.reapSilentSockets(now).catch((err) => logEvent("error", "game.reap_failed", { gameId: this.rec?.gameId, error: err }));
+    }
   }
 
   /** Runs every tick that is due at `now`: the hot path. Nothing a client sent can throw here. */
@@ -814,10 +819,10 @@ export class GameSession extends DurableObject<GameEnv> {
   /**
    * A player whose client has been sending heartbeats (`ping`, answered by the runtime) and has
    * gone silent is treated as gone, even if no close ever reaches us (a dead network path).
-   * Checked from the alarm, at most every few seconds; clients that never ping are not judged.
+   * Checked from the tick loop, at most once a second; clients that never ping are not judged.
    */
   private async reapSilentSockets(now: number): Promise<void> {
-    if (now - this.lastReapAt < 2_000) return;
+    if (now - this.lastReapAt < 1_000) return;
     this.lastReapAt = now;
     const limitMs = (this.rec!.config.heartbeatTimeoutS ?? 15) * 1000;
     for (const ws of this.ctx.getWebSockets("player")) {

@@ -3,7 +3,7 @@
  * persistence directory, migrations applied, fast game settings, a free loopback port.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -86,6 +86,8 @@ export async function startDevServer(vars: Record<string, string> = {}): Promise
         }
       }
       rmSync(persist, { recursive: true, force: true });
+      // E2E_SERVER_LOG=path keeps what the server printed (its structured log events), for debugging.
+      if (process.env.E2E_SERVER_LOG) appendFileSync(process.env.E2E_SERVER_LOG, output);
     },
   };
 }
