@@ -7,8 +7,8 @@
  * normalised with sqrt (no sin/cos: see math.ts) and the speed grows by `ballSpeedup` up to
  * `ballSpeedMax`.
  */
-import { SIDE_INFO } from "./geometry";
 import { clamp, detTan } from "./math";
+import { aimBall } from "./velocity";
 import type { Ball, GameConfig, Side } from "./types";
 
 /** Normalised hit offset in [-1, 1]: ball centre vs paddle centre, along the paddle. */
@@ -28,12 +28,9 @@ export function spedUp(config: GameConfig, speed: number): number {
  * up). Pure; `applyPaddleBounce` is the in-place twin the simulation uses.
  */
 export function bounceVelocity(config: GameConfig, side: Side, offset: number, speed: number): { vx: number; vy: number } {
-  const info = SIDE_INFO[side];
-  const slope = offset * detTan(config.maxBounceAngle);
-  const unit = speed / Math.sqrt(1 + slope * slope);
-  const normal = info.inward * unit;
-  const along = slope * unit;
-  return info.horizontal ? { vx: along, vy: normal } : { vx: normal, vy: along };
+  const out = { vx: 0, vy: 0, speed: 0 };
+  aimBall(out, side, 1, offset * detTan(config.maxBounceAngle), speed);
+  return { vx: out.vx, vy: out.vy };
 }
 
 /** Angle of the outgoing ball from the paddle normal, in radians (for tests and tooling only). */
@@ -43,18 +40,5 @@ export function bounceAngle(config: GameConfig, offset: number): number {
 
 /** In-place bounce: speeds the ball up and sets its velocity for a hit at `offset`. */
 export function applyPaddleBounce(config: GameConfig, ball: Ball, side: Side, offset: number): void {
-  const speed = spedUp(config, ball.speed);
-  const info = SIDE_INFO[side];
-  const slope = offset * detTan(config.maxBounceAngle);
-  const unit = speed / Math.sqrt(1 + slope * slope);
-  const normal = info.inward * unit;
-  const along = slope * unit;
-  ball.speed = speed;
-  if (info.horizontal) {
-    ball.vx = along;
-    ball.vy = normal;
-  } else {
-    ball.vx = normal;
-    ball.vy = along;
-  }
+  aimBall(ball, side, 1, offset * detTan(config.maxBounceAngle), spedUp(config, ball.speed));
 }

@@ -1,5 +1,5 @@
 /** Putting the ball back in play: re-centre, wait, then serve in a seeded random direction. */
-import { SIDE_INFO } from "./geometry";
+import { aimBall } from "./velocity";
 import { rngAdvance, rngFloat } from "./rng";
 import { SIDES_BY_MODE, type GameEvent, type GameState, type Side } from "./types";
 
@@ -49,20 +49,7 @@ export function serveBall(state: GameState, events: GameEvent[]): void {
     }
   }
   const slope = (nextFloat(state) * 2 - 1) * SERVE_MAX_SLOPE[c.mode];
-  const speed = c.ballSpeed;
-  const unit = speed / Math.sqrt(1 + slope * slope);
-  const info = SIDE_INFO[target];
-  const normal = -info.inward * unit; // towards the target side
-  const along = slope * unit;
-  const b = state.ball;
-  b.speed = speed;
-  if (info.horizontal) {
-    b.vx = along;
-    b.vy = normal;
-  } else {
-    b.vx = normal;
-    b.vy = along;
-  }
+  aimBall(state.ball, target, -1, slope, c.ballSpeed); // towards the target side
   state.phase = "playing";
   state.serveIn = 0;
   state.lastTouch = -1;
