@@ -2,7 +2,8 @@
  * A tiny discrete-event model of one paddle on the server and the predicting client, for the
  * netcode tests. Time in ms. The server steps at `serverPhase + k * tickMs`, applies an input from
  * its next step after arrival (as GameSession does) and sends a snapshot every `snapshotEvery`
- * ticks; the client steps at `clientPhase + k * tickMs` and sends inputs at its steps. Both
+ * ticks and on the first step after it applied an input (the input's ack goes out at once, and
+ * the cadence restarts from that snapshot, as in GameSession.runDueTicks); the client steps at `clientPhase + k * tickMs` and sends inputs at its steps. Both
  * directions keep message order (a WebSocket is a TCP stream): an arrival is never earlier than
  * the previous one's.
  */
@@ -50,7 +51,7 @@ export function simulate(o: SimOptions): SimResult {
   const every = o.snapshotEvery ?? 2;
   const speed = config.paddleSpeed;
   const predictor = new PaddlePredictor({ config, side });
-  const server = { tick: o.serverStartTick ?? 0, pos: predictor.pos, dir: 0 as Dir, ack: -1 };
+  const server = { tick: o.serverStartTick ?? 0, pos: predictor.pos, dir: 0 as Dir, ack: -1, ackPending: false, lastSnapTick: null as number | null };
   const events: Ev[] = [];
   let order = 0;
   type NewEv = Ev extends infer E ? (E extends Ev ? Omit<E, "order"> : never) : never;
@@ -102,13 +103,16 @@ export function simulate(o: SimOptions): SimResult {
         if (e.msg.seq > server.ack) {
           server.ack = e.msg.seq;
           server.dir = e.msg.dir;
+          server.ackPending = true;
         }
         break;
       case "server": {
         server.tick++;
         if (server.dir !== 0) server.pos = clampPaddlePos(config, side, server.pos + server.dir * speed);
         res.serverPos.push(server.pos);
-        if (server.tick % every === 0) {
+        if (server.ackPending || server.lastSnapTick === null || server.tick - server.lastSnapTick >= every) {
+          server.ackPending = false;
+          server.lastSnapTick = server.tick;
           lastDown = Math.max(lastDown, e.at + o.downMs(nDown++));
           push({ at: lastDown, kind: "snapshot", snap: { tick: server.tick, pos: server.pos, dir: server.dir, ack: server.ack } });
         }
