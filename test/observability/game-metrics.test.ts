@@ -57,6 +57,28 @@ describe("a 2P match as seen in /metrics", () => {
     expect(value(after, "pong_lobbies_open")).toBe(value(before, "pong_lobbies_open"));
   }, 40_000);
 
+  it("counts a heartbeat-silent player's socket as closed for `heartbeat`, not as an error", async () => {
+    const before = await scrape();
+    const users = await players(2);
+    const { clients } = await startGame(users, { overrides: { winScore: 9, countdownS: 1, heartbeatTimeoutS: 1 } });
+    const [a, b] = clients;
+    await a.next("game_started");
+    a.sendRaw("ping"); // a has a heartbeat, then falls silent; b keeps beating
+    for (let i = 0; i < 5; i++) {
+      b.sendRaw("ping");
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect((await b.next("player_left")).userId).toBe(users[0].id);
+    const after = await scrapeUntil(
+      (e) => value(e, "pong_websocket_closes_total", { reason: "heartbeat" }) > value(before, "pong_websocket_closes_total", { reason: "heartbeat" }),
+      "heartbeat close reported",
+    );
+    const d = (name: string, labels: Record<string, string> = {}) => value(after, name, labels) - value(before, name, labels);
+    expect(d("pong_websocket_closes_total", { reason: "heartbeat" })).toBe(1);
+    expect(d("pong_websocket_closes_total", { reason: "error" })).toBe(0);
+    b.close();
+  }, 30_000);
+
   it("counts a rejoin, a forfeit after an expired window, and a refused upgrade", async () => {
     const before = await scrape();
     const users = await players(2);

@@ -832,12 +832,12 @@ export class GameSession extends DurableObject<GameEnv> {
   private async reapSilentSockets(now: number): Promise<void> {
     if (now - this.lastReapAt < 1_000) return;
     this.lastReapAt = now;
-    const limitMs = (this.rec!.config.heartbeatTimeoutS ?? 15) * 1000;
+    const limitMs = (this.rec!.config.heartbeatTimeoutS ?? 6) * 1000;
     for (const ws of this.ctx.getWebSockets("player")) {
       const last = this.ctx.getWebSocketAutoResponseTimestamp(ws);
       if (last === null || now - last.getTime() <= limitMs) continue;
       this.markClosing(ws);
-      this.hooks.onSocketClose?.("error");
+      this.hooks.onSocketClose?.("heartbeat");
       try {
         ws.close(CloseCode.heartbeatTimeout, "heartbeat timeout");
       } catch {

@@ -22,7 +22,7 @@ export interface SessionHooks {
   /** One frame received from a client, and what became of it. */
   onReceived?(bytes: number, outcome: "ok" | "invalid" | "dropped" | "too_large"): void;
   onSocketOpen?(role: "player" | "spectator"): void;
-  onSocketClose?(reason: "client" | "error" | "replaced" | "game_over" | "too_large" | "abuse" | "out"): void;
+  onSocketClose?(reason: "client" | "error" | "replaced" | "game_over" | "too_large" | "abuse" | "out" | "heartbeat"): void;
   /** The object was (re)built in memory: new instance after eviction, restart or hibernation. */
   onWake?(): void;
 }
