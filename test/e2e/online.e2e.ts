@@ -34,6 +34,35 @@ async function park(page: Page, key = "w"): Promise<void> {
   await page.keyboard.down(key);
 }
 
+/** A plays B; A's network goes away without a close, then comes back. */
+async function dropAndReconnect(baseURL: string): Promise<void> {
+  const [a, b] = await signedInPlayers(2, baseURL);
+  await a.page.goto("/4p");
+  await a.page.goto("/online");
+  await a.page.getByTestId("create-private").click();
+  await a.page.waitForURL(/\/game\/[A-Z2-9]{8}$/);
+  const code = gameIdOf(a.page);
+  await b.page.goto("/online");
+  await b.page.getByTestId("join-code-input").fill(code.toLowerCase());
+  await b.page.getByTestId("join-code-submit").click();
+  await b.page.waitForURL(new RegExp(`/game/${code}$`));
+  await waitPhase(a.page, "playing");
+  const seatA = await a.page.getByTestId("online-game").getAttribute("data-seat");
+  // No close reaches the server: only the missing heartbeats tell it A is gone.
+  await a.page.context().setOffline(true);
+  const banner = a.page.getByTestId("reconnect-banner");
+  await expect.poll(() => banner.isVisible(), { timeout: 20_000 }).toBe(true);
+  expect(await banner.textContent()).toMatch(/\d+\s*s/);
+  await screenshot(a.page, "online-reconnecting");
+  await waitPhase(b.page, "paused", 15_000);
+  await a.page.context().setOffline(false);
+  await expect.poll(() => banner.isVisible(), { timeout: 20_000 }).toBe(false);
+  await waitPhase(a.page, "playing", 20_000);
+  await waitPhase(b.page, "playing", 10_000);
+  expect(await a.page.getByTestId("online-game").getAttribute("data-seat")).toBe(seatA);
+  for (const p of [a, b]) await p.page.context().close();
+}
+
 describe("remote play in real browsers", () => {
   it("two players find each other, one drops and comes back on the same side, a spectator watches, the match ends", async () => {
     const [a, b, spectator] = await signedInPlayers(3);
@@ -103,34 +132,6 @@ describe("remote play in real browsers", () => {
       await server.stop();
     }
   });
-
-  async function dropAndReconnect(baseURL: string): Promise<void> {
-    const [a, b] = await signedInPlayers(2, baseURL);
-    await a.page.goto("/4p");
-    await a.page.goto("/online");
-    await a.page.getByTestId("create-private").click();
-    await a.page.waitForURL(/\/game\/[A-Z2-9]{8}$/);
-    const code = gameIdOf(a.page);
-    await b.page.goto("/online");
-    await b.page.getByTestId("join-code-input").fill(code.toLowerCase());
-    await b.page.getByTestId("join-code-submit").click();
-    await b.page.waitForURL(new RegExp(`/game/${code}$`));
-    await waitPhase(a.page, "playing");
-    const seatA = await a.page.getByTestId("online-game").getAttribute("data-seat");
-    // No close reaches the server: only the missing heartbeats tell it A is gone.
-    await a.page.context().setOffline(true);
-    const banner = a.page.getByTestId("reconnect-banner");
-    await expect.poll(() => banner.isVisible(), { timeout: 20_000 }).toBe(true);
-    expect(await banner.textContent()).toMatch(/\d+\s*s/);
-    await screenshot(a.page, "online-reconnecting");
-    await waitPhase(b.page, "paused", 15_000);
-    await a.page.context().setOffline(false);
-    await expect.poll(() => banner.isVisible(), { timeout: 20_000 }).toBe(false);
-    await waitPhase(a.page, "playing", 20_000);
-    await waitPhase(b.page, "playing", 10_000);
-    expect(await a.page.getByTestId("online-game").getAttribute("data-seat")).toBe(seatA);
-    for (const p of [a, b]) await p.page.context().close();
-  }
 
   it("cancels a wait", async () => {
     const [a] = await signedInPlayers(1);
