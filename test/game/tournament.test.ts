@@ -179,6 +179,29 @@ describe("a tournament", () => {
     expect((await api("/api/tournaments", a.token, "POST", { name: 42 })).status).toBe(400);
   });
 
+  it("does not count a hall socket whose heartbeats stopped as present: no Go To Match until its player is really back", async () => {
+    const users = await players(4);
+    const id = newGameId();
+    await tournamentStub(id).init({ id, name: "Cup", hallWaitS: 60, hallSilentS: 1, gameOverrides: GAME });
+    for (const u of users) expect((await api(`/api/tournaments/${id}/join`, u.token)).status).toBe(200);
+    // Player 0 enters the hall, pings once (answered by the runtime), then its line goes dead.
+    const dead = await GameClient.connectPath(`/ws/tournament/${id}`, users[0]);
+    dead.sendRaw("ping");
+    await new Promise((r) => setTimeout(r, 1500));
+    // Player 1, the semi-final opponent, arrives: the silent socket is closed, not counted.
+    const h1 = await GameClient.connectPath(`/ws/tournament/${id}`, users[1]);
+    expect((await dead.waitClosed()).code).toBe(4001);
+    const presence = await h1.nth("presence", 1);
+    expect(presence.present).toEqual([users[1].id]);
+    expect((await tournamentStub(id).chart()).matches[0]).toMatchObject({ status: "waiting", gameId: null });
+    expect(h1.count("match_ready")).toBe(0);
+    // Player 0 really comes back: both get Go To Match for the same game.
+    const back = await GameClient.connectPath(`/ws/tournament/${id}`, users[0]);
+    const [r0, r1] = await Promise.all([back.nth("match_ready", 1), h1.nth("match_ready", 1)]);
+    expect(r0.gameId).toBe(r1.gameId);
+    for (const c of [h1, back]) c.close();
+  }, 20_000);
+
   it("cancels an open tournament as soon as its last player leaves", async () => {
     const [a] = await players(1);
     const created = await (await api("/api/tournaments", a.token, "POST", { name: "Lonely" })).json<{ tournamentId: string }>();

@@ -45,6 +45,11 @@ export interface TournamentRecord {
   recorded: boolean;
   /** Game overrides for this tournament's matches (tests use small scores). */
   gameOverrides: { winScore?: number; countdownS?: number; rejoinTimeoutS?: number } | null;
+  /**
+   * A hall socket that has pinged and then stays silent this long is not "here" (its network is
+   * gone; no close may ever come). Absent in records written before it existed: the default.
+   */
+  hallSilentS?: number;
 }
 
 export interface ResultReport {
@@ -63,6 +68,13 @@ export type TournamentJoinResult =
 const RECORD_KEY = "tournament";
 const OPEN_IDLE_S = 600;
 const DEFAULT_HALL_WAIT_S = 120;
+/**
+ * Hall clients ping every 5 s, but a player often waits in the hall with the tab hidden (the other
+ * semi-final is being played), and Chrome then runs a hidden page's timers once a minute after
+ * five minutes: a live player may ping only once a minute. 90 s judges a dead line late rather
+ * than a waiting player wrongly.
+ */
+const DEFAULT_HALL_SILENT_S = 90;
 
 /**
  * One 4-player tournament: the bracket (in storage), the hall (hibernatable sockets whose
@@ -83,7 +95,7 @@ export class Tournament extends DurableObject<GameEnv> {
 
   // ------------------------------------------------------------------ RPC
 
-  async init(opts: { id: string; name: string; hallWaitS?: number; gameOverrides?: TournamentRecord["gameOverrides"] }): Promise<TournamentChart> {
+  async init(opts: { id: string; name: string; hallWaitS?: number; hallSilentS?: number; gameOverrides?: TournamentRecord["gameOverrides"] }): Promise<TournamentChart> {
     if (!this.rec) {
       const now = Date.now();
       this.rec = {
@@ -95,6 +107,7 @@ export class Tournament extends DurableObject<GameEnv> {
         idleDeadline: now + OPEN_IDLE_S * 1000,
         recorded: false,
         gameOverrides: opts.gameOverrides ?? null,
+        hallSilentS: opts.hallSilentS ?? DEFAULT_HALL_SILENT_S,
       };
       await upsertTournamentRow(this.env.DB, { id: opts.id, name: opts.name, status: "pending", createdAt: now });
       await this.save();
@@ -171,6 +184,7 @@ export class Tournament extends DurableObject<GameEnv> {
     if (outcome !== "applied") return outcome;
     logEvent("info", "tournament.advanced", { tournamentId: rec.id, gameId: r.gameId, matchId: r.matchId, reason }, "tournament");
     const now = Date.now();
+    this.closeSilentHallSockets(now);
     await this.openReadyMatches(now);
     await this.save();
     this.broadcastChart();
@@ -189,6 +203,8 @@ export class Tournament extends DurableObject<GameEnv> {
     const username = request.headers.get("X-Pong-Username");
     if (!userId || !username) return new Response("missing user", { status: 400 });
 
+    // Presence decides who gets Go To Match: a player whose line died silently is not here.
+    this.closeSilentHallSockets(Date.now());
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     const role = rec.bracket.players.some((p) => p.userId === userId) ? "player" : "spectator";
@@ -243,6 +259,7 @@ export class Tournament extends DurableObject<GameEnv> {
     const rec = this.rec;
     if (!rec) return;
     const now = Date.now();
+    this.closeSilentHallSockets(now);
     if (rec.bracket.status === "open" && rec.idleDeadline !== null && rec.idleDeadline <= now && this.presentUsers().size === 0) {
       rec.bracket.status = "cancelled";
       logEvent("info", "tournament.cancelled", { tournamentId: rec.id, reason: "idle" }, "tournament");
@@ -360,11 +377,36 @@ export class Tournament extends DurableObject<GameEnv> {
     else await this.ctx.storage.setAlarm(at);
   }
 
-  /** Users with a hall socket open, optionally not counting one that is closing. */
+  /**
+   * Silence is judged only when something happens (a hall connect, a result, an alarm): the hall
+   * keeps no timer, so it can hibernate while it waits. The runtime answers the pings and keeps
+   * their time, without waking the object.
+   */
+  private isSilent(ws: WebSocket, now: number): boolean {
+    const last = this.ctx.getWebSocketAutoResponseTimestamp(ws);
+    return last !== null && now - last.getTime() > (this.rec?.hallSilentS ?? DEFAULT_HALL_SILENT_S) * 1000;
+  }
+
+  /** Closes (4001) the player sockets that went silent: their clients, if alive after all, reconnect. */
+  private closeSilentHallSockets(now: number): void {
+    for (const ws of this.ctx.getWebSockets("player")) {
+      if (!this.isSilent(ws, now)) continue;
+      const att = ws.deserializeAttachment() as HallAttachment | null;
+      logEvent("info", "tournament.hall_silent", { tournamentId: this.rec?.id, userId: att?.userId }, "tournament");
+      try {
+        ws.close(CloseCode.heartbeatTimeout, "heartbeat timeout");
+      } catch {
+        // already closing
+      }
+    }
+  }
+
+  /** Users with a live hall socket, optionally not counting one that is closing. */
   private presentUsers(except?: WebSocket): Set<string> {
     const out = new Set<string>();
+    const now = Date.now();
     for (const ws of this.ctx.getWebSockets("player")) {
-      if (ws === except) continue;
+      if (ws === except || this.isSilent(ws, now)) continue;
       const att = ws.deserializeAttachment() as HallAttachment | null;
       if (att) out.add(att.userId);
     }
