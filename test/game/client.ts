@@ -117,6 +117,18 @@ export class GameClient {
   }
 }
 
+/**
+ * `silent` pings once (answered by the runtime: the object only sees the timestamp, and judges
+ * only sockets that have pinged), then falls quiet for 2.5 s while `alive` keeps pinging.
+ */
+export async function goSilentWhileOtherPings(silent: GameClient, alive: GameClient): Promise<void> {
+  silent.sendRaw("ping");
+  for (let i = 0; i < 5; i++) {
+    alive.sendRaw("ping");
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 export function sessionStub(gameId: string) {
   return env.GAME_SESSION.get(env.GAME_SESSION.idFromName(gameId));
 }

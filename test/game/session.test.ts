@@ -1,7 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm, SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { GameClient, players, sessionStub, startGame } from "./client";
+import { GameClient, goSilentWhileOtherPings, players, sessionStub, startGame } from "./client";
 
 const FAST = { winScore: 1, countdownS: 1 };
 
@@ -423,14 +423,10 @@ describe("lobby and liveness", () => {
     const { gameId, clients } = await startGame(users, { overrides: { winScore: 9, countdownS: 1, heartbeatTimeoutS: 1 } });
     const [a, b] = clients;
     await a.next("game_started");
-    a.sendRaw("ping"); // answered by the runtime; the object only sees the timestamp
-    // b keeps beating, a falls silent (longer than the 1 s timeout and the 1 s check interval).
-    // No alarm is forced: the timer driver's watchdog alarm never fires while ticks run, so the
-    // tick loop itself must notice.
-    for (let i = 0; i < 5; i++) {
-      b.sendRaw("ping");
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    // a falls silent for longer than the 1 s timeout and the 1 s check interval. No alarm is
+    // forced: the timer driver's watchdog alarm never fires while ticks run, so the tick loop
+    // itself must notice.
+    await goSilentWhileOtherPings(a, b);
     const left = await b.next("player_left");
     expect(left.userId).toBe(users[0].id);
     expect((await a.waitClosed()).code).toBe(4001);

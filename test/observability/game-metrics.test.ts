@@ -7,7 +7,7 @@ import { runDurableObjectAlarm, SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { recordTournamentCompleted, recordTournamentStarted } from "../../src/objects/metrics/tournament-metrics";
-import { GameClient, players, sessionStub, startGame } from "../game/client";
+import { GameClient, goSilentWhileOtherPings, players, sessionStub, startGame } from "../game/client";
 import { postJson } from "../worker/helpers";
 import { scrape, scrapeUntil, value } from "./support/scrape";
 
@@ -63,11 +63,7 @@ describe("a 2P match as seen in /metrics", () => {
     const { clients } = await startGame(users, { overrides: { winScore: 9, countdownS: 1, heartbeatTimeoutS: 1 } });
     const [a, b] = clients;
     await a.next("game_started");
-    a.sendRaw("ping"); // a has a heartbeat, then falls silent; b keeps beating
-    for (let i = 0; i < 5; i++) {
-      b.sendRaw("ping");
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    await goSilentWhileOtherPings(a, b);
     expect((await b.next("player_left")).userId).toBe(users[0].id);
     const after = await scrapeUntil(
       (e) => value(e, "pong_websocket_closes_total", { reason: "heartbeat" }) > value(before, "pong_websocket_closes_total", { reason: "heartbeat" }),
