@@ -33,7 +33,7 @@ import { runEngineBench } from "./engine";
 import { runHotpathBench } from "./hotpath";
 import { runTimerFloor } from "./probe/run";
 import { runClientBench } from "./client";
-import { renderLoadJson, runLoadBench } from "./load/index";
+import { renderLoadJson, runLoadBench, type LoadOptions } from "./load/index";
 import { runAb } from "./load/ab";
 import { runProfile } from "./load/profile";
 import { runTournamentWait } from "./load/tournament";
@@ -41,27 +41,11 @@ import { stopAllDevServers } from "./load/server";
 import { machineLine } from "./machine";
 import { updateSection } from "./report";
 
-interface PartOptions {
+/** The command line's options: the load bench's own, plus what the other parts and the A/B take. */
+interface PartOptions extends Omit<LoadOptions, "log" | "writeJson" | "countdownS" | "source"> {
   durationMs?: number;
   warmupMs?: number;
-  matches?: number[];
-  seconds?: number;
-  warmupS?: number;
-  botProcs?: number;
-  aiLevel?: "easy" | "medium" | "hard";
-  noDeflateMatches?: number;
-  alarmMatches?: number;
-  deflate?: boolean;
-  stopAboveP99Ms?: number;
-  quietWaitS?: number;
-  quietPct?: number;
-  retryNoisyPct?: number;
-  path?: "direct" | "proxy";
-  stateOn?: "disk" | "tmpfs";
-  localObservability?: boolean;
-  otherPathMatches?: number;
   source?: "worktree" | "head";
-  label?: string;
   section?: string;
   fromJson?: string;
   abRevs?: string[];
