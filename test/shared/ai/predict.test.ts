@@ -123,7 +123,10 @@ describe("predictCrossing", () => {
           fc.pre(pos >= range.min && pos <= range.max);
           s.paddles[1].pos = pos;
           let cur: GameState = s;
-          for (let t = 1; t <= 400; t++) {
+          // Bound the run by the prediction itself: a slow ball returned by the opponent can take
+          // nearly 400 ticks to arrive, and a missed ball then needs a few more to leave the field.
+          const limit = Math.ceil(p!.ticks) + 120;
+          for (let t = 1; t <= limit; t++) {
             const r = step(cur);
             cur = r.state;
             if (r.events.some((e) => e.type === "paddle_hit" && e.seat === 1)) {
