@@ -29,6 +29,9 @@ export default defineConfig(async () => ({
           LOG_RETRY_MAX_MS: "400",
           // Applied to the local D1 by test/setup.ts.
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+          // Property tests (fast-check): empty draws a fresh seed each run (printed on failure);
+          // a number replays that run. .ci/run pins one so the merge gate is reproducible.
+          FC_SEED: process.env.FC_SEED ?? "",
         },
         // Outbound fetches to logstash.test reach a Node-side receiver; all other hosts pass through.
         outboundService: logstashOutbound,

@@ -7,6 +7,8 @@ declare global {
   namespace Cloudflare {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
+      /** fast-check seed for property tests; "" = a fresh one per run. */
+      FC_SEED: string;
     }
   }
 }
