@@ -93,6 +93,11 @@ function parseArgs(argv: string[]): { only: string[]; options: PartOptions; writ
       if (!Number.isFinite(v) || v < 0) throw new Error(`${name} needs a non-negative number`);
       return v;
     };
+    const choice = <T extends string>(allowed: readonly T[]): T => {
+      const v = value();
+      if (!(allowed as readonly string[]).includes(v)) throw new Error(`${name} takes ${allowed.join(" or ")}`);
+      return v as T;
+    };
     switch (name) {
       case "--only":
         only = value().split(",").map((s) => s.trim()).filter(Boolean);
@@ -116,12 +121,9 @@ function parseArgs(argv: string[]): { only: string[]; options: PartOptions; writ
       case "--bot-procs":
         options.botProcs = num();
         break;
-      case "--ai": {
-        const v = value();
-        if (v !== "easy" && v !== "medium" && v !== "hard") throw new Error("--ai takes easy, medium or hard");
-        options.aiLevel = v;
+      case "--ai":
+        options.aiLevel = choice(["easy", "medium", "hard"] as const);
         break;
-      }
       case "--no-deflate-matches":
         options.noDeflateMatches = num();
         break;
@@ -134,18 +136,12 @@ function parseArgs(argv: string[]): { only: string[]; options: PartOptions; writ
       case "--stop-above-ms":
         options.stopAboveP99Ms = num();
         break;
-      case "--path": {
-        const v = value();
-        if (v !== "direct" && v !== "proxy") throw new Error("--path takes direct or proxy");
-        options.path = v;
+      case "--path":
+        options.path = choice(["direct", "proxy"] as const);
         break;
-      }
-      case "--state": {
-        const v = value();
-        if (v !== "disk" && v !== "tmpfs") throw new Error("--state takes disk or tmpfs");
-        options.stateOn = v;
+      case "--state":
+        options.stateOn = choice(["disk", "tmpfs"] as const);
         break;
-      }
       case "--local-observability":
         options.localObservability = true;
         break;
@@ -161,12 +157,9 @@ function parseArgs(argv: string[]): { only: string[]; options: PartOptions; writ
       case "--quiet-pct":
         options.quietPct = num();
         break;
-      case "--source": {
-        const v = value();
-        if (v !== "worktree" && v !== "head") throw new Error("--source takes worktree or head");
-        options.source = v;
+      case "--source":
+        options.source = choice(["worktree", "head"] as const);
         break;
-      }
       case "--from-json":
         options.fromJson = value();
         break;

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { recordTournamentCompleted, recordTournamentStarted } from "../../src/objects/metrics/tournament-metrics";
 import { GameClient, goSilentWhileOtherPings, players, sessionStub, startGame } from "../game/client";
 import { postJson } from "../worker/helpers";
-import { scrape, scrapeUntil, value } from "./support/scrape";
+import { delta, scrape, scrapeUntil, value } from "./support/scrape";
 
 const FAST = { winScore: 1, countdownS: 1 };
 
@@ -39,7 +39,7 @@ describe("a 2P match as seen in /metrics", () => {
         value(e, "pong_websockets_open") === value(before, "pong_websockets_open"),
       "game over reported and gauges back",
     );
-    const d = (name: string, labels: Record<string, string> = {}) => value(after, name, labels) - value(before, name, labels);
+    const d = delta(before, after);
     expect(d("pong_games_finished_total", { mode: "2p", reason: "normal" })).toBe(1);
     expect(d("pong_games_finished_total", { reason: "forfeit" })).toBe(0);
     expect(d("pong_game_duration_seconds_count", { mode: "2p" })).toBe(1);
@@ -69,7 +69,7 @@ describe("a 2P match as seen in /metrics", () => {
       (e) => value(e, "pong_websocket_closes_total", { reason: "heartbeat" }) > value(before, "pong_websocket_closes_total", { reason: "heartbeat" }),
       "heartbeat close reported",
     );
-    const d = (name: string, labels: Record<string, string> = {}) => value(after, name, labels) - value(before, name, labels);
+    const d = delta(before, after);
     expect(d("pong_websocket_closes_total", { reason: "heartbeat" })).toBe(1);
     expect(d("pong_websocket_closes_total", { reason: "error" })).toBe(0);
     b.close();
@@ -98,7 +98,7 @@ describe("a 2P match as seen in /metrics", () => {
       (e) => value(e, "pong_games_finished_total", { reason: "forfeit" }) > value(before, "pong_games_finished_total", { reason: "forfeit" }),
       "forfeit",
     );
-    const d = (name: string, labels: Record<string, string> = {}) => value(after, name, labels) - value(before, name, labels);
+    const d = delta(before, after);
     expect(d("pong_rejoin_attempts_total", { outcome: "rejoined" })).toBe(1);
     expect(d("pong_rejoin_attempts_total", { outcome: "expired" })).toBe(1);
     expect(d("pong_games_finished_total", { mode: "2p", reason: "forfeit" })).toBe(1);

@@ -99,3 +99,8 @@ export function value(exp: Exposition, name: string, match: Record<string, strin
     .filter((s) => s.name === name && Object.entries(match).every(([k, v]) => s.labels[k] === v))
     .reduce((a, s) => a + s.value, 0);
 }
+
+/** How much each metric moved between two scrapes: `delta(before, after)(name, labels)`. */
+export function delta(before: Exposition, after: Exposition) {
+  return (name: string, match: Record<string, string> = {}): number => value(after, name, match) - value(before, name, match);
+}

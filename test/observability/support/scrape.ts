@@ -1,7 +1,7 @@
 /** Scraping GET /metrics from inside workerd, and waiting for values to arrive. */
 import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { parseExposition, value, type Exposition } from "./prom";
+import { delta, parseExposition, value, type Exposition } from "./prom";
 
 export const METRICS_URL = "http://example.com/metrics";
 
@@ -24,4 +24,4 @@ export async function scrapeUntil(pred: (e: Exposition) => boolean, what: string
   throw new Error(`timed out waiting for ${what}; non-zero: ${pong.join(" ")}`);
 }
 
-export { value };
+export { delta, value };
