@@ -4,6 +4,6 @@ import { defineConfig } from "drizzle-kit";
 // `wrangler d1 migrations apply DB` and, in tests, by test/setup.ts). Generation is offline.
 export default defineConfig({
   dialect: "sqlite",
-  schema: "./src/worker/db/schema.ts",
+  schema: "./src/db/schema.ts",
   out: "./migrations",
 });

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allExposedNames, METRICS } from "../../src/objects/metrics/registry";
+import { allExposedNames, METRICS } from "../../src/observability/metrics/registry";
 import type { FieldMapping } from "../../test/observability/support/mapping";
 import { json, OBS, read, ROOT, yaml } from "./support/repo";
 import {

@@ -1,59 +1,24 @@
 /**
  * Typed wrapper over the accounts HTTP API (same origin, JSON, cookie session).
  * Every call resolves to an ApiResult: it never throws, so screens handle every outcome.
+ * Body types come from the shared schemas (src/shared/protocol/http.ts, account.ts); error codes
+ * from the shared union (api-errors.ts).
  */
-import type { LeaderboardEntry } from "../shared/protocol/http";
-import type { Mode, Side } from "../shared/engine/types";
+import type { Credentials } from "../shared/protocol/account";
+import type { ApiErrorCode } from "../shared/protocol/api-errors";
+import type { AuthAnswer, LeaderboardAnswer, MatchSummary, MeAnswer, ProfileAnswer, SessionUser } from "../shared/protocol/http";
 import { showNotice } from "./notices";
 
-export interface SessionUser {
-  id: string;
-  username: string;
-}
-
-export interface Me extends SessionUser {
-  wins: number;
-  losses: number;
-  rating: number;
-  createdAt: string | number;
-}
-
-export interface PublicUser {
-  username: string;
-  wins: number;
-  losses: number;
-  rating: number;
-  createdAt: string | number;
-}
-
-export interface MatchPlayer {
-  username: string;
-  seat: number;
-  side: Side;
-  score: number;
-  result: string; // "win" | "loss" | ... (server-defined)
-}
-
-export interface MatchSummary {
-  id: string;
-  mode: Mode;
-  players: MatchPlayer[];
-  winner: string | null;
-  reason: string;
-  startedAt: string | number;
-  endedAt: string | number | null;
-}
-
-export interface Profile {
-  user: PublicUser;
-  matches: MatchSummary[];
-}
-
-export type { LeaderboardEntry };
+export type { AuthAnswer, Credentials, MatchSummary, SessionUser };
+export type Me = MeAnswer["user"];
+export type Profile = ProfileAnswer;
 
 export type ApiError =
-  /** The server answered with an error status. `field` names the offending form field (400). */
-  | { kind: "http"; status: number; code: string; message: string; field?: string; retryAfterSeconds?: number }
+  /**
+   * The server answered with an error status. `code` is one of the API's codes, or `http_<status>`
+   * when something in front of the API answered (no JSON error body). `field` names the offending form field (400).
+   */
+  | { kind: "http"; status: number; code: ApiErrorCode | `http_${number}`; message: string; field?: string; retryAfterSeconds?: number }
   /** No answer: offline, DNS, connection reset, or a response that was not the API's JSON. */
   | { kind: "network"; message: string };
 
@@ -100,7 +65,8 @@ export async function request<T>(method: "GET" | "POST" | "DELETE", path: string
   const error: ApiError = {
     kind: "http",
     status: response.status,
-    code: typeof detail?.code === "string" ? detail.code : `http_${response.status}`,
+    // Trusted as the API's union: the Worker can only send its codes (src/worker/http/errors.ts).
+    code: typeof detail?.code === "string" ? (detail.code as ApiErrorCode) : `http_${response.status}`,
     message: typeof detail?.message === "string" ? detail.message : defaultMessage(response.status),
   };
   if (typeof detail?.field === "string") error.field = detail.field;
@@ -122,18 +88,11 @@ export function parseRetryAfter(value: string | null): number {
   return seconds > 0 ? seconds : 60;
 }
 
-export interface Credentials {
-  username: string;
-  password: string;
-}
-
-export type AuthResponse = { user: SessionUser; token: string };
-
 export const api = {
-  register: (credentials: Credentials) => request<AuthResponse>("POST", "/api/auth/register", credentials),
-  login: (credentials: Credentials) => request<AuthResponse>("POST", "/api/auth/login", credentials),
+  register: (credentials: Credentials) => request<AuthAnswer>("POST", "/api/auth/register", credentials),
+  login: (credentials: Credentials) => request<AuthAnswer>("POST", "/api/auth/login", credentials),
   logout: () => request<void>("POST", "/api/auth/logout"),
-  me: () => request<{ user: Me }>("GET", "/api/me"),
-  profile: (username: string) => request<Profile>("GET", `/api/users/${encodeURIComponent(username)}`),
-  leaderboard: () => request<{ players: LeaderboardEntry[] }>("GET", "/api/leaderboard"),
+  me: () => request<MeAnswer>("GET", "/api/me"),
+  profile: (username: string) => request<ProfileAnswer>("GET", `/api/users/${encodeURIComponent(username)}`),
+  leaderboard: () => request<LeaderboardAnswer>("GET", "/api/leaderboard"),
 };

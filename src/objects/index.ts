@@ -1,9 +1,9 @@
-// Durable Object classes exported by the Worker entry (src/worker/index.ts re-exports this
+// Durable Object classes exported by the Worker entry (src/index.ts re-exports this
 // file). Add one line per class; also add its binding and [[migrations]] entry in wrangler.toml.
 export { RateLimiter } from "./rate-limiter";
 export { GameSession } from "./game-session/game-session";
 export { Matchmaker } from "./matchmaker/matchmaker";
-// Observability: the metrics aggregate, and the log forwarder (loading it registers the log outbox).
+// Observability: the metrics aggregate, and the log forwarder's durable buffer.
 export { Metrics } from "./metrics/metrics-object";
 export { LogShipper } from "./log-shipper/log-shipper";
 export { Tournament } from "./tournament/tournament";

@@ -11,7 +11,6 @@
  * storage once a full window has passed without hits, so idle keys cost nothing.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../worker/env";
 
 export interface RateLimitResult {
   allowed: boolean;

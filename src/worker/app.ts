@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { requestMetrics } from "./observability/http-metrics";
-import { metricsHandler } from "./routes/metrics";
+import { metricsAuth, metricsHandler } from "./routes/metrics";
 import type { AppEnv } from "./auth/session";
 import { handleError, notFoundError, errorResponse } from "./http/errors";
 import { authRoutes } from "./routes/auth";
@@ -41,7 +41,7 @@ export function createApp() {
   app.all("/api/*", () => errorResponse(notFoundError()));
 
   // Prometheus scrape (bearer token, see routes/metrics.ts).
-  app.get("/metrics", metricsHandler);
+  app.get("/metrics", metricsAuth, metricsHandler);
 
   // Anything not handled above: static client (SPA fallback is configured on the assets binding).
   app.all("*", (c) => c.env.ASSETS.fetch(c.req.raw));

@@ -3,8 +3,8 @@ import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { MetricsAggregate } from "../../src/objects/metrics/aggregate";
-import { MetricsBatch } from "../../src/objects/metrics/batch";
-import { MAX_OPEN_LABEL_VALUES } from "../../src/objects/metrics/registry";
+import { MetricsBatch } from "../../src/observability/metrics/batch";
+import { MAX_OPEN_LABEL_VALUES } from "../../src/observability/metrics/registry";
 import { parseExposition, value } from "./support/prom";
 
 const T0 = 1_800_000_000_000;

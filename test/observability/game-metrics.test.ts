@@ -6,7 +6,7 @@
 import { runDurableObjectAlarm, SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { recordTournamentCompleted, recordTournamentStarted } from "../../src/objects/metrics/tournament-metrics";
+import { recordTournamentCompleted, recordTournamentStarted } from "../../src/observability/metrics/tournament-metrics";
 import { GameClient, goSilentWhileOtherPings, players, sessionStub, startGame } from "../game/client";
 import { postJson } from "../worker/helpers";
 import { delta, scrape, scrapeUntil, value } from "./support/scrape";

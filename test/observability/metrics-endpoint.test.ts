@@ -1,7 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { METRICS, allExposedNames } from "../../src/objects/metrics/registry";
+import { METRICS, allExposedNames } from "../../src/observability/metrics/registry";
 import { DEV_METRICS_TOKEN, PROMETHEUS_CONTENT_TYPE } from "../../src/worker/routes/metrics";
 import { fetchWithEnv } from "../worker/helpers";
 import { parseExposition } from "./support/prom";

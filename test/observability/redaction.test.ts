@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { buildLogLine, logEvent, REDACTED } from "../../src/objects/log";
+import { buildLogLine, logEvent, REDACTED } from "../../src/observability/log";
 
 describe("the redaction layer", () => {
   it("replaces values under secret-looking keys at any depth, and masks JWTs, bearer/basic credentials, URL user-info", () => {

@@ -3,8 +3,8 @@
  * hooks cost on the tick path, when reports leave, and how the socket gauge stays right.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { MetricsReport } from "../../src/objects/metrics/batch";
-import { SessionMetrics, TICK_FLUSH_MS } from "../../src/objects/metrics/session-metrics";
+import type { MetricsReport } from "../../src/observability/metrics/batch";
+import { SessionMetrics, TICK_FLUSH_MS } from "../../src/observability/metrics/session-metrics";
 import type { SessionRecord } from "../../src/objects/game-session/record";
 
 function fakeEnv(opts: { fail?: () => boolean } = {}) {

@@ -1,14 +1,15 @@
-// Types of `env` in tests (from "cloudflare:workers" / "cloudflare:test"): the Worker's Env plus
-// the test-only bindings set in vitest.config.ts.
+// Types of `env` in tests (from "cloudflare:workers" / "cloudflare:test"): the generated Env
+// (worker-configuration.d.ts) plus the test-only bindings set in vitest.config.ts.
 import type { D1Migration } from "cloudflare:test";
-import type { Env as WorkerEnv } from "../../src/worker/env";
 
 declare global {
   namespace Cloudflare {
-    interface Env extends WorkerEnv {
+    interface Env {
       TEST_MIGRATIONS: D1Migration[];
       /** fast-check seed for property tests; "" = a fresh one per run. */
       FC_SEED: string;
+      /** Observability knobs the suite sets and wrangler.toml leaves to their defaults. */
+      LOG_FORWARDING: string;
     }
   }
 }

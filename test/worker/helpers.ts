@@ -1,8 +1,7 @@
 /** Shared helpers for the accounts tests (HTTP through SELF, real D1 and Durable Objects). */
 import { SELF, createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import worker from "../../src/worker/index";
-import type { Env } from "../../src/worker/env";
+import worker from "../../src/index";
 
 export const BASE = "http://example.com";
 export const PASSWORD = "correct horse battery";

@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { hashPassword } from "../../src/worker/auth/password";
-import { createDb, isUniqueViolation } from "../../src/worker/db/client";
-import { RecordMatchError, ratingDeltas, recordMatch, type RecordMatchInput } from "../../src/worker/db/matches";
-import { createTournament, updateTournament } from "../../src/worker/db/tournaments";
-import { insertUser } from "../../src/worker/db/users";
+import { createDb, isUniqueViolation } from "../../src/db/client";
+import { RecordMatchError, ratingDeltas, recordMatch, type RecordMatchInput } from "../../src/db/matches";
+import { createTournament, updateTournament } from "../../src/db/tournaments";
+import { insertUser } from "../../src/db/users";
 import { uniqueName } from "./helpers";
 
 const db = () => createDb(env.DB);

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createDb } from "../../src/worker/db/client";
-import { recordMatch } from "../../src/worker/db/matches";
+import { createDb } from "../../src/db/client";
+import { recordMatch } from "../../src/db/matches";
 import { errorOf, get, register, uniqueName } from "./helpers";
 
 const db = () => createDb(env.DB);

@@ -3,7 +3,6 @@ import { SignJWT, base64url } from "jose";
 import { describe, expect, it } from "vitest";
 import { DEV_ONLY_JWT_SECRET, isLocalHost, resolveJwtSecret } from "../../src/worker/auth/secret";
 import { JWT_AUDIENCE, JWT_ISSUER, readSession, signSession } from "../../src/worker/auth/session";
-import type { Env } from "../../src/worker/env";
 import { BASE, PASSWORD, errorOf, fetchWithEnv, get, register, uniqueName } from "./helpers";
 
 const key = (secret = env.JWT_SECRET as string) => new TextEncoder().encode(secret);

@@ -1,7 +1,13 @@
 /** Remote play and tournament routes (docs/protocol.md), on the app's never-throwing `request`. */
 import type { Mode } from "../../shared/engine/types";
-import type { GameStatus, LiveGame, PlayAnswer, TournamentJoinAnswer, TournamentListItem } from "../../shared/protocol/http";
-import type { TournamentChart } from "../../shared/protocol/tournament";
+import type {
+  GameStatus,
+  LiveGamesAnswer,
+  PlayAnswer,
+  TournamentChartAnswer,
+  TournamentJoinAnswer,
+  TournamentListAnswer,
+} from "../../shared/protocol/http";
 import { request } from "../api";
 
 export type {
@@ -19,12 +25,12 @@ export const onlineApi = {
   cancel: () => request<void>("DELETE", "/api/play"),
   createPrivate: (mode: Mode) => request<PlayAnswer>("POST", "/api/games", { mode }),
   join: (gameId: string) => request<PlayAnswer>("POST", `/api/games/${code(gameId)}/join`),
-  live: () => request<{ games: LiveGame[] }>("GET", "/api/games/live"),
+  live: () => request<LiveGamesAnswer>("GET", "/api/games/live"),
   status: (gameId: string) => request<GameStatus>("GET", `/api/games/${code(gameId)}`),
-  tournaments: () => request<{ tournaments: TournamentListItem[] }>("GET", "/api/tournaments"),
+  tournaments: () => request<TournamentListAnswer>("GET", "/api/tournaments"),
   createTournament: (name: string) => request<TournamentJoinAnswer>("POST", "/api/tournaments", name ? { name } : {}),
   quickJoin: () => request<TournamentJoinAnswer>("POST", "/api/tournaments/join", {}),
   joinTournament: (id: string) => request<TournamentJoinAnswer>("POST", `/api/tournaments/${code(id)}/join`, {}),
   leaveTournament: (id: string) => request<void>("POST", `/api/tournaments/${code(id)}/leave`, {}),
-  chart: (id: string) => request<{ chart: TournamentChart }>("GET", `/api/tournaments/${code(id)}`),
+  chart: (id: string) => request<TournamentChartAnswer>("GET", `/api/tournaments/${code(id)}`),
 };

@@ -1,11 +1,11 @@
 /** Sign up and Sign in: one form, two modes. Inline errors come from client checks and the server. */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, type ApiError, type ApiResult, type AuthResponse } from "../api";
+import { api, type ApiError, type ApiResult, type AuthAnswer } from "../api";
 import { Field } from "../components/Field";
 import { Link } from "../components/Link";
 import { navigate } from "../router";
 import { setSignedIn } from "../session";
-import { PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN, validatePassword, validateUsername } from "../validation";
+import { Password, PASSWORD_MIN, ruleMessage, Username, USERNAME_MAX, USERNAME_MIN } from "../../shared/protocol/account";
 
 type FieldName = "username" | "password";
 type FieldErrors = Partial<Record<FieldName, string>>;
@@ -16,10 +16,11 @@ interface AuthFormProps {
   next?: string | null;
 }
 
+/** The server's account rules (the same schemas), checked before sending; the server stays the authority. */
 function validate(values: Record<FieldName, string>): FieldErrors {
   const errors: FieldErrors = {};
-  const username = validateUsername(values.username);
-  const password = validatePassword(values.password);
+  const username = ruleMessage(Username, values.username);
+  const password = ruleMessage(Password, values.password);
   if (username) errors.username = username;
   if (password) errors.password = password;
   return errors;
@@ -109,7 +110,7 @@ export function AuthForm({ mode, next }: AuthFormProps) {
       return;
     }
     setPending(true);
-    const result: ApiResult<AuthResponse> = isSignup ? await api.register(values) : await api.login(values);
+    const result: ApiResult<AuthAnswer> = isSignup ? await api.register(values) : await api.login(values);
     setPending(false);
     if (result.ok) {
       setSignedIn(result.data.user);

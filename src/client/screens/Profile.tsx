@@ -30,11 +30,6 @@ export function Profile({ username }: { username: string }) {
           <p class="lede" data-testid="profile-missing">
             No player is called “{username}”.
           </p>
-        ) : status === 401 ? (
-          <p class="lede" data-testid="profile-signin">
-            <Link href={`/signin?next=${encodeURIComponent(`/u/${encodeURIComponent(username)}`)}`}>Sign in</Link> to see player
-            profiles.
-          </p>
         ) : (
           <LoadError error={resource.error} onRetry={retry} />
         )}
@@ -42,7 +37,8 @@ export function Profile({ username }: { username: string }) {
     );
   }
 
-  const { user, matches } = resource.data;
+  // Public and read-only (GET /api/users/:username needs no session).
+  const { user, matches, championships } = resource.data;
   return (
     <section class="panel panel-wide" aria-labelledby="page-title" data-testid="profile">
       <h1 id="page-title" tabIndex={-1} data-testid="profile-username">
@@ -66,7 +62,25 @@ export function Profile({ username }: { username: string }) {
           <dt>Win rate</dt>
           <dd>{formatWinRate(null, user.wins, user.losses)}</dd>
         </div>
+        <div>
+          <dt>Championships</dt>
+          <dd data-testid="profile-championships">{championships.count}</dd>
+        </div>
       </dl>
+
+      {championships.recent.length > 0 && (
+        <>
+          <h2>Tournaments won</h2>
+          <ul class="championships" data-testid="profile-titles">
+            {championships.recent.map((t) => (
+              <li key={t.id}>
+                {t.name}
+                {t.endedAt && <span class="muted"> · {formatDate(t.endedAt)}</span>}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
 
       <h2>Recent matches</h2>
       {matches.length === 0 ? (

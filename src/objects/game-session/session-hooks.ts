@@ -1,14 +1,14 @@
-import { createDb } from "../../worker/db/client";
-import { recordMatch } from "../../worker/db/matches";
+import { createDb } from "../../db/client";
+import { recordMatch } from "../../db/matches";
 import type { GameEnv } from "../env";
-import { logEvent } from "../log";
-import { SessionMetrics } from "../metrics/session-metrics";
+import { logEvent } from "../../observability/log";
+import { SessionMetrics } from "../../observability/metrics/session-metrics";
 import type { SessionHooks } from "./hooks";
 import type { SessionRecord } from "./record";
 
 /** The production wiring of a GameSession's hooks: D1 rows and the live-games list. */
 export function createSessionHooks(env: GameEnv): SessionHooks {
-  // Metrics hooks (counted in memory, reported in batches; see src/objects/metrics/session-metrics.ts).
+  // Metrics hooks (counted in memory, reported in batches; see src/observability/metrics/session-metrics.ts).
   const metrics = new SessionMetrics(env);
   return {
     ...metrics.hooks,

@@ -19,13 +19,10 @@
  * Its own diagnostics go to the console only (logLocal), never back into the buffer.
  */
 import { DurableObject } from "cloudflare:workers";
-import { logLocal, type LogLine } from "../log";
-import { MetricsBatch } from "../metrics/batch";
-import { sendMetrics } from "../metrics/client";
-import type { ObservabilityEnv } from "../metrics/env";
-// Side effect: registers the per-isolate outbox as logEvent()'s sink (every isolate of this
-// Worker loads this module through src/objects/index.ts).
-import "./outbox";
+import { logLocal, type LogLine } from "../../observability/log";
+import { MetricsBatch } from "../../observability/metrics/batch";
+import { sendMetrics } from "../../observability/metrics/client";
+import type { ObservabilityEnv } from "../../observability/env";
 
 export interface ShipperConfig {
   url: string | null;

@@ -1,11 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Mode } from "../../shared/engine/types";
 import { gameIdFromBytes } from "../../shared/ids";
-import type { LiveGame } from "../../shared/protocol/http";
+import type { LiveGame, PlayResult } from "../../shared/protocol/http";
 import type { SessionPhase } from "../../shared/protocol/messages";
-import type { GameEnv } from "../env";
 import type { SessionStatus } from "../game-session/game-session";
-import { logEvent } from "../log";
+import { logEvent } from "../../observability/log";
 
 export type { LiveGame };
 import { locationHintFor, type LocationHint } from "./location-hint";
@@ -15,9 +14,6 @@ export interface PlayerRef {
   username: string;
 }
 
-export type PlayResult =
-  | { ok: true; gameId: string; seat: number; status: "waiting" | "matched" | "existing" }
-  | { ok: false; reason: "not_found" | "full" | "finished" | "reserved" | "already_playing" };
 
 
 const ENDED: readonly SessionPhase[] = ["finished", "abandoned"];
@@ -29,7 +25,7 @@ const ENDED: readonly SessionPhase[] = ["finished", "abandoned"];
  * an in-memory queue: they await other objects, and two players must not both open a game.
  * It also keeps the list of live games that spectators pick from; sessions push their changes.
  */
-export class Matchmaker extends DurableObject<GameEnv> {
+export class Matchmaker extends DurableObject<Env> {
   private queue: Promise<unknown> = Promise.resolve();
 
   private serialize<T>(fn: () => Promise<T>): Promise<T> {

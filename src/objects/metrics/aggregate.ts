@@ -10,9 +10,9 @@
  * itself instead of drifting forever as a global sum of +1/-1 would. Negative per-source values
  * (a close counted twice) are clamped to 0.
  */
-import type { GaugeSample, Labels, MetricsReport } from "./batch";
-import { seriesKey } from "./batch";
-import { MAX_LABEL_VALUE_LENGTH, MAX_OPEN_LABEL_VALUES, METRICS, METRIC_BY_NAME, type MetricDef } from "./registry";
+import type { GaugeSample, Labels, MetricsReport } from "../../observability/metrics/batch";
+import { seriesKey } from "../../observability/metrics/batch";
+import { MAX_LABEL_VALUE_LENGTH, MAX_OPEN_LABEL_VALUES, METRICS, METRIC_BY_NAME, type MetricDef } from "../../observability/metrics/registry";
 
 export interface CounterState {
   n: string;

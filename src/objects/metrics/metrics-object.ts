@@ -7,11 +7,10 @@
  * increments. This object is not on any game's path: reporters never await it on a tick.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { MetricsReport } from "./batch";
+import type { MetricsReport } from "../../observability/metrics/batch";
 import { MetricsAggregate, type CounterState, type HistogramState, type ReporterState } from "./aggregate";
-import { METRIC_BY_NAME } from "./registry";
+import { METRIC_BY_NAME } from "../../observability/metrics/registry";
 
-export const METRICS_OBJECT_NAME = "global";
 const PERSIST_MS = 5_000;
 
 export class Metrics extends DurableObject {

@@ -1,7 +1,7 @@
 /** The Tournament object's D1 writes: its row, and who is in it (one live tournament per player). */
 import { and, eq } from "drizzle-orm";
-import { createDb, isUniqueViolation } from "../../worker/db/client";
-import { tournamentPlayers, tournaments } from "../../worker/db/schema";
+import { createDb, isUniqueViolation } from "../../db/client";
+import { tournamentPlayers, tournaments } from "../../db/schema";
 
 export async function upsertTournamentRow(
   d1: D1Database,

@@ -2,11 +2,11 @@ import { DurableObject } from "cloudflare:workers";
 import { gameIdFromBytes } from "../../shared/ids";
 import { CloseCode, MAX_CLIENT_FRAME_BYTES } from "../../shared/protocol/limits";
 import { frameBytes } from "../../shared/protocol/messages";
+import type { TournamentJoinResult } from "../../shared/protocol/http";
 import type { ChartMatch, TournamentChart, TournamentServerMessage } from "../../shared/protocol/tournament";
-import type { GameEnv } from "../env";
 import { sessionConfigFromVars } from "../game-session/config";
-import { logEvent } from "../log";
-import { recordTournamentCompleted, recordTournamentStarted } from "../metrics/tournament-metrics";
+import { logEvent } from "../../observability/log";
+import { recordTournamentCompleted, recordTournamentStarted } from "../../observability/metrics/tournament-metrics";
 import {
   addPlayer,
   applyResult,
@@ -61,9 +61,6 @@ export interface ResultReport {
   reason: "normal" | "forfeit" | "abandoned";
 }
 
-export type TournamentJoinResult =
-  | { ok: true; outcome: "joined" | "already"; position: number }
-  | { ok: false; reason: "full" | "closed" | "in_another_tournament" | "not_found" };
 
 const RECORD_KEY = "tournament";
 const OPEN_IDLE_S = 600;
@@ -82,10 +79,10 @@ const DEFAULT_HALL_SILENT_S = 90;
  * results it holds no timers, so it hibernates; it wakes for a socket event, an RPC (a game
  * reporting its result) or its alarm.
  */
-export class Tournament extends DurableObject<GameEnv> {
+export class Tournament extends DurableObject<Env> {
   private rec: TournamentRecord | null = null;
 
-  constructor(ctx: DurableObjectState, env: GameEnv) {
+  constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     ctx.blockConcurrencyWhile(async () => {

@@ -4,17 +4,13 @@
  * iteration count are stored beside the hash so they can change later without breaking old rows.
  */
 
+import type { PasswordHash } from "../../db/users";
+
 export const PASSWORD_ALGORITHM = "pbkdf2-sha256";
 export const PASSWORD_ITERATIONS = 100_000;
 const SALT_BYTES = 16;
 const KEY_BITS = 256;
 
-export interface PasswordHash {
-  hash: string; // base64
-  salt: string; // base64
-  iterations: number;
-  algorithm: string;
-}
 
 export async function hashPassword(password: string): Promise<PasswordHash> {
   const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));

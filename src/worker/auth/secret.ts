@@ -12,9 +12,8 @@
  * - Otherwise: refuse. Sessions cannot be issued or checked; the API answers 500
  *   `server_misconfigured` and logs why (never the secret itself).
  */
-import type { Env } from "../env";
 import { ApiError } from "../http/errors";
-import { logEvent } from "../../objects/log";
+import { logEvent } from "../../observability/log";
 
 /** Publicly known, hence only ever accepted in tests and local development. */
 export const DEV_ONLY_JWT_SECRET = "pong-edge-DEV-ONLY-jwt-secret--NOT-FOR-PRODUCTION--0000";
@@ -34,7 +33,7 @@ export function isLocalHost(hostname: string): boolean {
 }
 
 /** Whether a missing or weak JWT_SECRET may be tolerated for this request. */
-export function relaxedSecretAllowed(env: Pick<Env, "APP_ENV">, requestUrl?: string): boolean {
+export function relaxedSecretAllowed(env: { APP_ENV: string }, requestUrl?: string): boolean {
   if (env.APP_ENV === "test") return true;
   if (env.APP_ENV !== "development" || requestUrl === undefined) return false;
   try {
@@ -57,7 +56,7 @@ export function secretProblem(secret: string | undefined): string | null {
  * ApiError(500, "server_misconfigured"). Without `requestUrl` only a proper secret (or
  * APP_ENV "test") is accepted.
  */
-export function resolveJwtSecret(env: Pick<Env, "APP_ENV" | "JWT_SECRET">, requestUrl?: string): string {
+export function resolveJwtSecret(env: { APP_ENV: string; JWT_SECRET?: string }, requestUrl?: string): string {
   const problem = secretProblem(env.JWT_SECRET);
   if (problem === null) return env.JWT_SECRET as string;
   if (relaxedSecretAllowed(env, requestUrl)) {

@@ -11,7 +11,6 @@ import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { parse as parseCookies } from "hono/utils/cookie";
 import { SignJWT, jwtVerify } from "jose";
-import type { Env } from "../env";
 import { ApiError } from "../http/errors";
 import { resolveJwtSecret } from "./secret";
 
@@ -55,7 +54,12 @@ export async function signSession(
     .sign(key);
 }
 
-/** The raw token: the Bearer header when present (then the cookie is ignored), else the cookie. */
+/**
+ * The raw token: the Bearer header when present (then the cookie is ignored), else the cookie.
+ * Not hono's bearerAuth (used for the operator token, routes/metrics.ts): a session may come from
+ * either place, a missing one is not an error here (public routes, WebSocket upgrades read it
+ * outside any middleware), and the token is a JWT verified below, not compared to a known value.
+ */
 export function extractToken(request: Request): string | null {
   const auth = request.headers.get("Authorization");
   if (auth !== null) {

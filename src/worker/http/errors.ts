@@ -1,21 +1,21 @@
 /**
- * The one error shape of the HTTP API: `{ error: { code, message, field? } }`.
+ * The one error shape of the HTTP API: `{ error: { code, message, field? } }` (schema and the
+ * union of codes: src/shared/protocol/api-errors.ts).
  * Handlers throw ApiError; app.onError turns it into JSON. Anything else thrown is a bug and
  * becomes a 500 `internal_error` whose body says nothing about the cause (the log does).
  */
-import { logEvent } from "../../objects/log";
 import type { Context } from "hono";
+import { logEvent } from "../../observability/log";
+import type { ApiErrorBody, ApiErrorCode } from "../../shared/protocol/api-errors";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
-export interface ErrorBody {
-  error: { code: string; message: string; field?: string };
-}
+export type ErrorBody = ApiErrorBody;
 
 export class ApiError extends Error {
   constructor(
     readonly status: ContentfulStatusCode,
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
     readonly field?: string,
     readonly headers?: Record<string, string>,
@@ -47,6 +47,8 @@ export const notFoundError = () => new ApiError(404, "not_found", "No such API e
 export function handleError(err: unknown, c: Context): Response {
   if (err instanceof ApiError) return errorResponse(err);
   if (err instanceof HTTPException && err.status < 500) {
+    // A middleware that builds its own answer (bearerAuth's 401 with WWW-Authenticate) passes it on.
+    if (err.res) return err.getResponse();
     // Raised by Hono itself (e.g. a malformed request it refused); keep its status, not its text.
     return errorResponse(new ApiError(err.status as ContentfulStatusCode, "bad_request", "The request could not be processed."));
   }

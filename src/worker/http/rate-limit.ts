@@ -1,6 +1,5 @@
 /** Applies RateLimiter objects to a request: 429 with Retry-After when any key is over its limit. */
-import { logEvent } from "../../objects/log";
-import type { Env } from "../env";
+import { logEvent } from "../../observability/log";
 import { ApiError } from "./errors";
 
 export interface RateRule {

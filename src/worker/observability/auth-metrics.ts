@@ -5,7 +5,7 @@
  * never the submitted username (people type passwords into it) or password.
  */
 import type { MiddlewareHandler } from "hono";
-import { logEvent } from "../../objects/log";
+import { logEvent } from "../../observability/log";
 import { countLogin, countRegistration } from "./worker-metrics";
 
 type Outcome = "success" | "invalid_credentials" | "username_taken" | "rate_limited" | "bad_request" | "error";

@@ -7,8 +7,8 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
-import { logEvent } from "../../objects/log";
-import type { ObservabilityEnv } from "../../objects/metrics/env";
+import { logEvent } from "../../observability/log";
+import type { ObservabilityEnv } from "../../observability/env";
 import { flushWorkerMetrics, observeHttp } from "./worker-metrics";
 
 /** The pattern of the route that produced the response; "unmatched" when only middleware ran. */

@@ -6,10 +6,10 @@
  * `wrangler dev` isolate is always current; in production another isolate's last few seconds
  * arrive with its next request.
  */
-import { MetricsBatch } from "../../objects/metrics/batch";
-import { sendMetrics } from "../../objects/metrics/client";
-import type { ObservabilityEnv } from "../../objects/metrics/env";
-import { HTTP_METHODS, LOGIN_OUTCOMES, REGISTER_OUTCOMES, WS_KINDS, WS_REJECT_REASONS } from "../../objects/metrics/registry";
+import { MetricsBatch } from "../../observability/metrics/batch";
+import { sendMetrics } from "../../observability/metrics/client";
+import type { ObservabilityEnv } from "../../observability/env";
+import { HTTP_METHODS, LOGIN_OUTCOMES, REGISTER_OUTCOMES, WS_KINDS, WS_REJECT_REASONS } from "../../observability/metrics/registry";
 
 export const FLUSH_MS = 2_000;
 export const MAX_PENDING = 100;

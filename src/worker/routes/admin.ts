@@ -7,17 +7,12 @@
 import { Hono } from "hono";
 import { isGameId } from "../../shared/ids";
 import type { AppEnv } from "../auth/session";
-import { ApiError } from "../http/errors";
-import { expectedMetricsToken, tokensEqual } from "./metrics";
+import { ApiError, errorResponse } from "../http/errors";
+import { operatorAuth } from "./metrics";
 
 export const adminRoutes = new Hono<AppEnv>()
-  .use(async (c, next) => {
-    const expected = expectedMetricsToken(c.env, c.req.url);
-    if (expected === null) throw new ApiError(404, "not_found", "Not found.");
-    const given = /^Bearer\s+(\S+)$/i.exec(c.req.header("Authorization") ?? "")?.[1] ?? "";
-    if (!(await tokensEqual(given, expected))) throw new ApiError(401, "unauthorized", "A valid operator token is required.");
-    await next();
-  })
+  // Unconfigured: the routes do not exist (404), rather than advertising an operator API.
+  .use(operatorAuth("operator", () => errorResponse(new ApiError(404, "not_found", "Not found."))))
   .get("/games/:gameId/stats", async (c) => {
     const gameId = c.req.param("gameId").toUpperCase();
     if (!isGameId(gameId)) throw new ApiError(404, "not_found", "No such game.");

@@ -3,10 +3,11 @@ import { Hono, type Context } from "hono";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "../auth/password";
 import { clearSessionCookie, setSessionCookie, signSession, type AppEnv, type SessionUser } from "../auth/session";
 import { resolveJwtSecret } from "../auth/secret";
-import { parseLogin, parseRegistration } from "../auth/validation";
-import { createDb, isUniqueViolation } from "../db/client";
-import { findUserByUsername, insertUser } from "../db/users";
-import { readJsonObject } from "../http/body";
+import { createDb, isUniqueViolation } from "../../db/client";
+import { findUserByUsername, insertUser } from "../../db/users";
+import { LoginBody, RegisterBody } from "../../shared/protocol/account";
+import type { AuthAnswer } from "../../shared/protocol/http";
+import { jsonBody, validJson } from "../http/body";
 import { ApiError } from "../http/errors";
 import { clientIp, enforceRateLimits, loginLimits, registerLimits } from "../http/rate-limit";
 import { observeAuth } from "../observability/auth-metrics";
@@ -18,15 +19,15 @@ const badCredentials = () => new ApiError(401, "invalid_credentials", "Wrong use
 async function issueSession(c: Context<AppEnv>, user: SessionUser, status: 200 | 201) {
   const token = await signSession(user, c.env, { requestUrl: c.req.url });
   setSessionCookie(c, token);
-  return c.json({ user: { id: user.id, username: user.username }, token }, status);
+  return c.json({ user: { id: user.id, username: user.username }, token } satisfies AuthAnswer, status);
 }
 
 export const authRoutes = new Hono<AppEnv>()
   // Counts and logs every outcome (auth.login_failed etc.) from the status; never the password.
   .use("/register", observeAuth("register"))
   .use("/login", observeAuth("login"))
-  .post("/register", async (c) => {
-    const { username, password } = parseRegistration(await readJsonObject(c));
+  .post("/register", jsonBody, validJson(RegisterBody), async (c) => {
+    const { username, password } = c.req.valid("json");
     // Fail fast on misconfiguration before doing any work or writing a row.
     resolveJwtSecret(c.env, c.req.url);
     const { limit, windowMs } = registerLimits(c.env);
@@ -45,8 +46,8 @@ export const authRoutes = new Hono<AppEnv>()
     }
     return issueSession(c, { id: row.id, username: row.username }, 201);
   })
-  .post("/login", async (c) => {
-    const { username, password } = parseLogin(await readJsonObject(c));
+  .post("/login", jsonBody, validJson(LoginBody), async (c) => {
+    const { username, password } = c.req.valid("json");
     resolveJwtSecret(c.env, c.req.url);
     const { limit, windowMs } = loginLimits(c.env);
     await enforceRateLimits(c.env, [

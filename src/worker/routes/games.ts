@@ -3,24 +3,16 @@
  * for spectators, and the game WebSocket upgrade (`/ws/game/:gameId`).
  */
 import { Hono } from "hono";
-import type { Mode } from "../../shared/engine/types";
 import { isGameId } from "../../shared/ids";
-import type { PlayAnswer } from "../../shared/protocol/http";
+import { PlayBody, type GameStatus, type LiveGame, type PlayAnswer, type PlayResult } from "../../shared/protocol/http";
 import { requireUser, type AppEnv } from "../auth/session";
-import type { Env } from "../env";
-import { readJsonObject } from "../http/body";
+import { jsonBody, validJson } from "../http/body";
 import { ApiError } from "../http/errors";
-import type { PlayResult } from "../../objects/matchmaker/matchmaker";
+import { noSuch, refusal } from "../http/refusals";
 import { forwardUpgrade } from "../ws/upgrade";
 
 function matchmaker(env: Env) {
   return env.MATCHMAKER.get(env.MATCHMAKER.idFromName("global"));
-}
-
-function readMode(body: Record<string, unknown>): Mode {
-  const mode = body.mode ?? "2p";
-  if (mode !== "2p" && mode !== "4p") throw new ApiError(400, "invalid_field", 'mode must be "2p" or "4p".', "mode");
-  return mode;
 }
 
 type CfLocation = { continent?: string; country?: string; longitude?: string };
@@ -36,24 +28,13 @@ function location(request: Request): CfLocation | undefined {
 
 function playResponse(result: PlayResult): PlayAnswer {
   if (result.ok) return { gameId: result.gameId, seat: result.seat, status: result.status };
-  switch (result.reason) {
-    case "not_found":
-      throw new ApiError(404, "not_found", "No such game.");
-    case "full":
-      throw new ApiError(409, "game_full", "This game has no free seat.");
-    case "finished":
-      throw new ApiError(409, "game_finished", "This game is over.");
-    case "reserved":
-      throw new ApiError(403, "seat_reserved", "The seats of this game are reserved for its players.");
-    case "already_playing":
-      throw new ApiError(409, "already_playing", "You are already seated in another live game.");
-  }
+  throw refusal("game", result.reason);
 }
 
 export const playRoutes = new Hono<AppEnv>()
   .use(requireUser)
-  .post("/", async (c) => {
-    const mode = readMode(await readJsonObject(c));
+  .post("/", jsonBody, validJson(PlayBody), async (c) => {
+    const { mode } = c.req.valid("json");
     const result = await matchmaker(c.env).play(c.var.user, mode, location(c.req.raw));
     return c.json(playResponse(result), 200);
   })
@@ -65,24 +46,25 @@ export const playRoutes = new Hono<AppEnv>()
 
 export const gameRoutes = new Hono<AppEnv>()
   .use(requireUser)
-  .get("/live", async (c) => c.json({ games: await matchmaker(c.env).liveGames() }))
-  .post("/", async (c) => {
-    const mode = readMode(await readJsonObject(c));
+  .get("/live", async (c) => c.json({ games: (await matchmaker(c.env).liveGames()) satisfies LiveGame[] }))
+  .post("/", jsonBody, validJson(PlayBody), async (c) => {
+    const { mode } = c.req.valid("json");
     const result = await matchmaker(c.env).createPrivate(c.var.user, mode, location(c.req.raw));
     return c.json(playResponse(result), 201);
   })
   .post("/:gameId/join", async (c) => {
     const gameId = c.req.param("gameId").toUpperCase();
-    if (!isGameId(gameId)) throw new ApiError(404, "not_found", "No such game.");
+    if (!isGameId(gameId)) throw noSuch("game");
     return c.json(playResponse(await matchmaker(c.env).join(c.var.user, gameId)), 200);
   })
   .get("/:gameId", async (c) => {
     const gameId = c.req.param("gameId").toUpperCase();
-    if (!isGameId(gameId)) throw new ApiError(404, "not_found", "No such game.");
+    if (!isGameId(gameId)) throw noSuch("game");
     try {
-      return c.json(await c.env.GAME_SESSION.get(c.env.GAME_SESSION.idFromName(gameId)).status());
+      const status: GameStatus = await c.env.GAME_SESSION.get(c.env.GAME_SESSION.idFromName(gameId)).status();
+      return c.json(status);
     } catch {
-      throw new ApiError(404, "not_found", "No such game.");
+      throw noSuch("game");
     }
   });
 

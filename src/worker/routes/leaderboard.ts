@@ -1,9 +1,11 @@
 /** GET /api/leaderboard: top 50 (public). */
 import { Hono } from "hono";
 import type { AppEnv } from "../auth/session";
-import { createDb } from "../db/client";
-import { leaderboard } from "../db/users";
+import { createDb } from "../../db/client";
+import { leaderboard } from "../../db/users";
+import type { LeaderboardAnswer } from "../../shared/protocol/http";
 
 export const leaderboardRoutes = new Hono<AppEnv>().get("/", async (c) => {
-  return c.json({ players: await leaderboard(createDb(c.env.DB), 50) });
+  const body: LeaderboardAnswer = { players: await leaderboard(createDb(c.env.DB), 50) };
+  return c.json(body);
 });

@@ -10,11 +10,15 @@
  * - anywhere else: 503 `metrics_not_configured` (and a warning log), never an open endpoint.
  * A METRICS_TOKEN shorter than 16 characters counts as missing outside development/test.
  */
-import type { Context } from "hono";
-import { logEvent } from "../../objects/log";
-import { metricsStub } from "../../objects/metrics/client";
-import type { ObservabilityEnv } from "../../objects/metrics/env";
+import type { Context, MiddlewareHandler } from "hono";
+import { bearerAuth } from "hono/bearer-auth";
+import { timingSafeEqual } from "hono/utils/buffer";
+import { logEvent } from "../../observability/log";
+import { METRICS_OBJECT_NAME } from "../../observability/metrics/client";
+import type { ObservabilityEnv } from "../../observability/env";
 import { isLocalHost } from "../auth/secret";
+import type { AppEnv } from "../auth/session";
+import { ApiError, errorResponse } from "../http/errors";
 import { flushWorkerMetrics } from "../observability/worker-metrics";
 
 /** Publicly known: accepted only in development on a local host, and in tests. */
@@ -45,18 +49,29 @@ export function expectedMetricsToken(env: MetricsEnv, requestUrl: string): strin
   return isRelaxed && token === "" ? DEV_METRICS_TOKEN : null;
 }
 
-/** Constant-time comparison (of SHA-256 digests, so lengths never leak either). */
-export async function tokensEqual(given: string, expected: string): Promise<boolean> {
-  const enc = new TextEncoder();
-  const [a, b] = await Promise.all([crypto.subtle.digest("SHA-256", enc.encode(given)), crypto.subtle.digest("SHA-256", enc.encode(expected))]);
-  // workerd's crypto.subtle.timingSafeEqual (the DOM typings in this project do not declare it).
-  const subtle = crypto.subtle as unknown as { timingSafeEqual?: (x: ArrayBuffer, y: ArrayBuffer) => boolean };
-  if (subtle.timingSafeEqual) return subtle.timingSafeEqual(a, b);
-  const x = new Uint8Array(a);
-  const y = new Uint8Array(b);
-  let diff = 0;
-  for (let i = 0; i < x.length; i++) diff |= x[i] ^ y[i];
-  return diff === 0;
+/**
+ * hono's bearerAuth over the operator token (GET /metrics, /api/admin/*), one policy for both:
+ * `onUnconfigured` answers when this deployment has no usable token (a 503 for /metrics, a 404
+ * for the admin routes); otherwise a missing, malformed or wrong token is a 401 JSON error with
+ * the RFC 6750 WWW-Authenticate challenge, compared in constant time (hono's timingSafeEqual).
+ * A malformed header is 401 too (bearerAuth's default is 400): a scraper cannot tell it apart.
+ */
+export function operatorAuth(realm: string, onUnconfigured: (c: Context<AppEnv>) => Response): MiddlewareHandler<AppEnv> {
+  const refuse = () => errorResponse(new ApiError(401, "unauthorized", "A valid bearer token is required."));
+  const check = bearerAuth<AppEnv>({
+    realm,
+    verifyToken: async (token, c) => {
+      const expected = expectedMetricsToken(c.env, c.req.url);
+      return expected !== null && (await timingSafeEqual(token, expected));
+    },
+    noAuthenticationHeader: { message: refuse },
+    invalidAuthenticationHeader: { message: refuse },
+    invalidToken: { message: refuse },
+  });
+  return async (c, next) => {
+    if (expectedMetricsToken(c.env, c.req.url) === null) return onUnconfigured(c);
+    return check(c, next);
+  };
 }
 
 function json(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
@@ -66,21 +81,20 @@ function json(status: number, code: string, message: string, headers: Record<str
   });
 }
 
-export async function metricsHandler(c: Context<{ Bindings: MetricsEnv }>): Promise<Response> {
+/** The unconfigured answer of GET /metrics: 503, and a warning log once per isolate. */
+function metricsNotConfigured(): Response {
+  if (!warnedUnconfigured) {
+    warnedUnconfigured = true;
+    logEvent("warn", "metrics.not_configured", { message: "GET /metrics refused: set the METRICS_TOKEN secret (16+ characters)" }, "worker");
+  }
+  return json(503, "metrics_not_configured", "Metrics are not configured on this deployment.");
+}
+
+export const metricsAuth = operatorAuth("metrics", metricsNotConfigured);
+
+export async function metricsHandler(c: Context<AppEnv>): Promise<Response> {
   const env = c.env;
-  const expected = expectedMetricsToken(env, c.req.url);
-  if (expected === null || !env.METRICS) {
-    if (!warnedUnconfigured) {
-      warnedUnconfigured = true;
-      logEvent("warn", "metrics.not_configured", { message: "GET /metrics refused: set the METRICS_TOKEN secret (16+ characters)" }, "worker");
-    }
-    return json(503, "metrics_not_configured", "Metrics are not configured on this deployment.");
-  }
-  const match = /^Bearer[ \t]+([^\s]+)[ \t]*$/i.exec(c.req.header("Authorization") ?? "");
-  if (!match || !(await tokensEqual(match[1], expected))) {
-    return json(401, "unauthorized", "A valid bearer token is required.", { "WWW-Authenticate": 'Bearer realm="metrics"' });
-  }
   await flushWorkerMetrics(env, true);
-  const body = await metricsStub(env)!.render();
+  const body = await env.METRICS.get(env.METRICS.idFromName(METRICS_OBJECT_NAME)).render();
   return new Response(body, { status: 200, headers: { "Content-Type": PROMETHEUS_CONTENT_TYPE, "Cache-Control": "no-store" } });
 }

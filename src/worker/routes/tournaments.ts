@@ -4,42 +4,26 @@
  */
 import { Hono } from "hono";
 import { gameIdFromBytes, isGameId } from "../../shared/ids";
-import type { TournamentJoinAnswer } from "../../shared/protocol/http";
-import type { TournamentJoinResult } from "../../objects/tournament/tournament";
+import {
+  CreateTournamentBody,
+  type TournamentChartAnswer,
+  type TournamentJoinAnswer,
+  type TournamentJoinResult,
+  type TournamentListItem,
+} from "../../shared/protocol/http";
 import { requireUser, type AppEnv } from "../auth/session";
-import type { Env } from "../env";
-import { readJsonObject } from "../http/body";
+import { jsonBody, validJson } from "../http/body";
 import { ApiError } from "../http/errors";
+import { noSuch, refusal } from "../http/refusals";
 import { forwardUpgrade } from "../ws/upgrade";
-
-const NAME_MAX = 40;
 
 function tournament(env: Env, id: string) {
   return env.TOURNAMENT.get(env.TOURNAMENT.idFromName(id));
 }
 
-function readName(body: Record<string, unknown>): string {
-  const raw = body.name;
-  if (raw === undefined) return "";
-  if (typeof raw !== "string") throw new ApiError(400, "invalid_field", "name must be a string.", "name");
-  // Control characters would only confuse other players' screens.
-  const name = raw.replace(/[\u0000-\u001f\u007f]/g, "").trim();
-  if (name.length > NAME_MAX) throw new ApiError(400, "invalid_field", `name must be at most ${NAME_MAX} characters.`, "name");
-  return name;
-}
-
 function joinResponse(id: string, r: TournamentJoinResult): TournamentJoinAnswer {
   if (r.ok) return { tournamentId: id, position: r.position, outcome: r.outcome };
-  switch (r.reason) {
-    case "not_found":
-      throw new ApiError(404, "not_found", "No such tournament.");
-    case "full":
-      throw new ApiError(409, "tournament_full", "This tournament already has four players.");
-    case "closed":
-      throw new ApiError(409, "tournament_closed", "This tournament has already started or ended.");
-    case "in_another_tournament":
-      throw new ApiError(409, "already_in_tournament", "You are already in a tournament that has not ended.");
-  }
+  throw refusal("tournament", r.reason);
 }
 
 async function createAndJoin(env: Env, user: { id: string; username: string }, name: string) {
@@ -51,11 +35,20 @@ async function createAndJoin(env: Env, user: { id: string; username: string }, n
 
 function tournamentIdParam(raw: string): string {
   const id = raw.toUpperCase();
-  if (!isGameId(id)) throw new ApiError(404, "not_found", "No such tournament.");
+  if (!isGameId(id)) throw noSuch("tournament");
   return id;
 }
 
 export const tournamentRoutes = new Hono<AppEnv>()
+  // Public and read-only: the chart a finished or running tournament shows (links from profiles).
+  .get("/:id", async (c) => {
+    const id = tournamentIdParam(c.req.param("id"));
+    try {
+      return c.json({ chart: await tournament(c.env, id).chart() } satisfies TournamentChartAnswer);
+    } catch {
+      throw noSuch("tournament");
+    }
+  })
   .use(requireUser)
   .get("/", async (c) => {
     const { results } = await c.env.DB.prepare(
@@ -65,11 +58,11 @@ export const tournamentRoutes = new Hono<AppEnv>()
          FROM tournaments t LEFT JOIN tournament_players tp ON tp.tournament_id = t.id
         WHERE t.status IN ('pending', 'running')
         GROUP BY t.id ORDER BY t.created_at DESC LIMIT 50`,
-    ).all<{ id: string; name: string; status: string; createdAt: number; players: number }>();
+    ).all<TournamentListItem>();
     return c.json({ tournaments: results });
   })
-  .post("/", async (c) => {
-    const name = readName(await readJsonObject(c));
+  .post("/", jsonBody, validJson(CreateTournamentBody), async (c) => {
+    const { name } = c.req.valid("json");
     return c.json(await createAndJoin(c.env, c.var.user, name), 201);
   })
   .post("/join", async (c) => {
@@ -83,14 +76,6 @@ export const tournamentRoutes = new Hono<AppEnv>()
       if (r.reason === "in_another_tournament") joinResponse(id, r);
     }
     return c.json(await createAndJoin(c.env, c.var.user, ""), 201);
-  })
-  .get("/:id", async (c) => {
-    const id = tournamentIdParam(c.req.param("id"));
-    try {
-      return c.json({ chart: await tournament(c.env, id).chart() });
-    } catch {
-      throw new ApiError(404, "not_found", "No such tournament.");
-    }
   })
   .post("/:id/join", async (c) => {
     const id = tournamentIdParam(c.req.param("id"));

@@ -1,7 +1,6 @@
-import type { Env } from "../env";
 import { readSession } from "../auth/session";
 import { originAllowed } from "./origin";
-import { logEvent } from "../../objects/log";
+import { logEvent } from "../../observability/log";
 import { countWsRejected } from "../observability/worker-metrics";
 
 /** Header names the Worker uses to tell an object who is connecting. Clients' copies are dropped. */

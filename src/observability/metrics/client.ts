@@ -1,8 +1,10 @@
 /** Sending reports to the Metrics object. Never throws; never meant to be awaited on a hot path. */
 import { logEvent } from "../log";
 import type { MetricsReport } from "./batch";
-import type { ObservabilityEnv } from "./env";
-import { METRICS_OBJECT_NAME } from "./metrics-object";
+import type { ObservabilityEnv } from "../env";
+
+/** The one Metrics object every isolate reports to (idFromName). */
+export const METRICS_OBJECT_NAME = "global";
 
 export function metricsStub(env: ObservabilityEnv) {
   const ns = env.METRICS;

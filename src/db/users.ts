@@ -1,7 +1,6 @@
 /** Account rows: creation, lookup, public views. */
-import type { LeaderboardEntry } from "../../shared/protocol/http";
+import type { Championships, LeaderboardEntry, MatchSummary } from "../shared/protocol/http";
 import { and, desc, eq, gt, inArray, sql } from "drizzle-orm";
-import type { PasswordHash } from "../auth/password";
 import type { Db } from "./client";
 import { matches, matchPlayers, tournaments, users, type UserRow } from "./schema";
 
@@ -11,6 +10,14 @@ export async function findUserByUsername(db: Db, username: string): Promise<User
 
 export async function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
   return db.select().from(users).where(eq(users.id, id)).get();
+}
+
+/** How a password is stored (src/worker/auth/password.ts makes and checks it): algorithm and cost beside the hash. */
+export interface PasswordHash {
+  hash: string; // base64
+  salt: string; // base64
+  iterations: number;
+  algorithm: string;
 }
 
 /** Inserts a user. Throws the D1 error on a taken name (see isUniqueViolation). */
@@ -55,18 +62,6 @@ export async function leaderboard(db: Db, limit = 50): Promise<LeaderboardEntry[
     .limit(limit)
     .all();
   return rows.map((r) => ({ ...r, winRate: winRate(r.wins, r.losses) }));
-}
-
-export interface MatchSummary {
-  id: string;
-  mode: string;
-  players: { username: string; seat: number; side: string; score: number; result: string }[];
-  /** Username of the winner, or null. */
-  winner: string | null;
-  reason: string;
-  startedAt: string;
-  endedAt: string;
-  tournamentId: string | null;
 }
 
 /** The user's most recent matches (by end time, newest first), with every player of each. */
@@ -121,7 +116,7 @@ export async function recentMatches(db: Db, userId: string, limit = 20): Promise
 }
 
 /** Tournaments the user won (shown on profiles). */
-export async function championships(db: Db, userId: string): Promise<{ count: number; recent: { id: string; name: string; endedAt: string | null }[] }> {
+export async function championships(db: Db, userId: string): Promise<Championships> {
   const rows = await db
     .select({ id: tournaments.id, name: tournaments.name, endedAt: tournaments.endedAt })
     .from(tournaments)

@@ -17,11 +17,9 @@
  * count). See aggregate.ts for how the Metrics object sums sources and expires silent ones.
  */
 import type { Mode } from "../../shared/engine/types";
-import type { SessionHooks } from "../game-session/hooks";
-import type { SessionRecord } from "../game-session/record";
 import { MetricsBatch, type MetricsReport } from "./batch";
 import { sendMetrics } from "./client";
-import type { ObservabilityEnv } from "./env";
+import type { ObservabilityEnv } from "../env";
 import {
   GAME_DURATION_BUCKETS,
   GAME_END_REASONS,
@@ -55,10 +53,35 @@ const CLOSE_I = indexer(SOCKET_CLOSE_REASONS);
 const RECV_I = indexer(RECEIVE_OUTCOMES);
 const SENT_I = indexer(SEND_KINDS);
 
-/** The hooks a GameSession calls, plus onSaved (which session-hooks.ts combines with its own). */
-export type SessionMetricsHooks = Required<
-  Pick<SessionHooks, "onGameStarted" | "onGameOver" | "onRejoin" | "onTick" | "onSent" | "onReceived" | "onSocketOpen" | "onSocketClose" | "onWake" | "onSaved">
->;
+/**
+ * What a checkpoint tells the metrics: the slice of a GameSession's record (src/objects/game-session/record.ts)
+ * this file reads. Structural because src/observability may not import src/objects; the record satisfies it.
+ */
+export interface SessionSnapshot {
+  gameId: string;
+  mode: Mode;
+  phase: string;
+  startedAt: number | null;
+  seats: readonly ({ present: boolean; out: boolean } | null)[];
+}
+
+/**
+ * The metrics side of a GameSession's hooks (src/objects/game-session/hooks.ts), plus onSaved (which
+ * session-hooks.ts combines with its own). Argument unions are the registry's label values, so a new
+ * reason on the game side fails to compile until the registry knows it.
+ */
+export interface SessionMetricsHooks {
+  onGameStarted(mode: Mode): void;
+  onGameOver(mode: Mode, reason: string, durationS: number): void;
+  onRejoin(outcome: (typeof REJOIN_OUTCOMES)[number]): void;
+  onTick(latenessMs: number, skipped: number): void;
+  onSent(bytes: number, sockets: number, kind: (typeof SEND_KINDS)[number]): void;
+  onReceived(bytes: number, outcome: (typeof RECEIVE_OUTCOMES)[number]): void;
+  onSocketOpen(role: (typeof SOCKET_ROLES)[number]): void;
+  onSocketClose(reason: CloseReason): void;
+  onWake(): void;
+  onSaved(rec: SessionSnapshot): void;
+}
 
 export class SessionMetrics {
   // Counters since the last flush (indexes follow the registry's value lists).
@@ -205,7 +228,7 @@ export class SessionMetrics {
     onSaved: (rec) => this.onSaved(rec),
   };
 
-  private onSaved(rec: SessionRecord): void {
+  private onSaved(rec: SessionSnapshot): void {
     this.gameId = rec.gameId;
     this.mode = rec.mode;
     const ended = rec.phase === "finished" || rec.phase === "abandoned";

@@ -8,7 +8,7 @@
  */
 import { MetricsBatch } from "./batch";
 import { sendMetrics } from "./client";
-import type { ObservabilityEnv } from "./env";
+import type { ObservabilityEnv } from "../env";
 
 export type TournamentOutcome = "finished" | "cancelled";
 

@@ -8,11 +8,12 @@
  * bounded: if the LogShipper cannot be reached, lines are kept (at most MAX_OUTBOX, oldest
  * dropped and counted) and retried with the next line logged in this isolate.
  *
- * Forwarding is on when LOGSTASH_URL is set and LOG_FORWARDING is not "off".
+ * Forwarding is on when LOGSTASH_URL is set and LOG_FORWARDING is not "off"; the outbox is
+ * wired to logEvent() by installLogForwarding() (explicit, no side effect on import).
  */
 import { env as globalEnv, waitUntil } from "cloudflare:workers";
-import { logLocal, setLogSink, setSecretValues, type LogLine } from "../log";
-import type { ObservabilityEnv } from "../metrics/env";
+import { logLocal, setLogSink, setSecretValues, type LogLine } from "./log";
+import type { ObservabilityEnv } from "./env";
 
 export const LOG_SHIPPER_NAME = "log-shipper-0";
 export const MAX_OUTBOX = 1_000;
@@ -93,9 +94,19 @@ export function flushOutbox(): Promise<void> {
   return p;
 }
 
-// Registered once per isolate when this module loads (src/objects/index.ts imports the shipper).
-setLogSink(enqueue);
-setSecretValues(() => {
-  const e = env();
-  return [e?.JWT_SECRET, e?.LOGSTASH_PASSWORD, e?.METRICS_TOKEN];
-});
+let installed = false;
+
+/**
+ * Makes this isolate's logEvent() lines go to the outbox (and masks the environment's secret
+ * values in every line). Called once by the Worker entry (src/index.ts), which every isolate
+ * of this script loads, Worker and Durable Objects alike; a second call does nothing.
+ */
+export function installLogForwarding(): void {
+  if (installed) return;
+  installed = true;
+  setLogSink(enqueue);
+  setSecretValues(() => {
+    const e = env();
+    return [e?.JWT_SECRET, e?.LOGSTASH_PASSWORD, e?.METRICS_TOKEN];
+  });
+}
