@@ -57,4 +57,17 @@ describe("accounts in a real browser", () => {
     expect(await page.locator("b", { hasText: "x" }).count()).toBe(0);
     await context.close();
   });
+
+  it("shows a profile, championships included, to a visitor who is not signed in", async () => {
+    const owner = await newPlayer(browser, inject("baseURL"));
+    const name = await signUp(owner.page);
+    await owner.context.close();
+
+    const { page, context } = await newPlayer(browser, inject("baseURL"));
+    await page.goto(`/u/${encodeURIComponent(name)}`);
+    await expect.poll(() => page.getByTestId("profile-username").textContent(), { timeout: 10_000 }).toBe(name);
+    expect(await page.getByTestId("profile-championships").textContent()).toBe("0");
+    expect(await page.getByTestId("nav-signin").isVisible()).toBe(true);
+    await context.close();
+  });
 });

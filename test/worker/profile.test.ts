@@ -71,9 +71,9 @@ describe("GET /api/users/:username", () => {
     expect(body.matches).toEqual([]);
   });
 
-  it("401 without a session, 404 for unknown or impossible names (not reflected)", async () => {
+  it("public (no session needed), 404 for unknown or impossible names (not reflected)", async () => {
     const a = await register();
-    expect((await get(`/api/users/${a.username}`)).status).toBe(401);
+    expect((await get(`/api/users/${a.username}`)).status).toBe(200);
     const unknown = await get(`/api/users/${uniqueName("nobody")}`, a.token);
     expect(unknown.status).toBe(404);
     expect(await errorOf(unknown)).toMatchObject({ code: "user_not_found" });
