@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { requestMetrics } from "./observability/http-metrics";
+import { requestMetrics } from "./instrumentation/http-metrics";
 import { metricsAuth, metricsHandler } from "./routes/metrics";
 import type { AppEnv } from "./auth/session";
 import { handleError, notFoundError, errorResponse } from "./http/errors";

@@ -28,7 +28,7 @@ const limit = bodyLimit({
 });
 
 /**
- * Hand-written on purpose, measured against hono's validator alone (test/worker/auth.test.ts,
+ * Hand-written on purpose, measured against hono's validator alone (test/worker/routes/auth.test.ts,
  * "400 invalid_body" and "415"): for any Content-Type but JSON the validator silently validates `{}`
  * (a form post would read "username is required" instead of 415, and 415 is also what keeps
  * cross-site HTML forms out, which cannot send that type); it decodes invalid UTF-8 into U+FFFD

@@ -10,7 +10,7 @@ import type { AuthAnswer } from "../../shared/protocol/http";
 import { jsonBody, validJson } from "../http/body";
 import { ApiError } from "../http/errors";
 import { clientIp, enforceRateLimits, loginLimits, registerLimits } from "../http/rate-limit";
-import { observeAuth } from "../observability/auth-metrics";
+import { observeAuth } from "../instrumentation/auth-metrics";
 
 const usernameTaken = () => new ApiError(409, "username_taken", "That username is already taken.", "username");
 /** Same message for an unknown user and a wrong password. */

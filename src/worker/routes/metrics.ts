@@ -19,7 +19,7 @@ import type { ObservabilityEnv } from "../../observability/env";
 import { isLocalHost } from "../auth/secret";
 import type { AppEnv } from "../auth/session";
 import { ApiError, errorResponse } from "../http/errors";
-import { flushWorkerMetrics } from "../observability/worker-metrics";
+import { flushWorkerMetrics } from "../instrumentation/worker-metrics";
 
 /** Publicly known: accepted only in development on a local host, and in tests. */
 export const DEV_METRICS_TOKEN = "pong-DEV-ONLY-metrics-token";

@@ -1,7 +1,7 @@
 import { readSession } from "../auth/session";
 import { originAllowed } from "./origin";
 import { logEvent } from "../../observability/log";
-import { countWsRejected } from "../observability/worker-metrics";
+import { countWsRejected } from "../instrumentation/worker-metrics";
 
 /** Header names the Worker uses to tell an object who is connecting. Clients' copies are dropped. */
 export const USER_ID_HEADER = "X-Pong-User-Id";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FixedRateClock } from "../../src/objects/game-session/fixed-rate-clock";
+import { FixedRateClock } from "../../../src/objects/game-session/fixed-rate-clock";
 
 describe("FixedRateClock", () => {
   it("advances by exactly one period per tick (no drift from late wake-ups)", () => {

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { PASSWORD, errorOf, get, postJson, register, uniqueName } from "./helpers";
+import { PASSWORD, errorOf, get, postJson, register, uniqueName } from "../helpers";
 
 describe("POST /api/auth/register", () => {
   it("creates the account: 201, user, token, session cookie", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { defaultConfig, type GameState } from "../../src/shared/engine";
-import { decodeSnapshot, encodeSnapshot, SnapshotDecodeError, viewOf } from "../../src/shared/protocol/snapshot";
+import { defaultConfig, type GameState } from "../../../src/shared/engine";
+import { decodeSnapshot, encodeSnapshot, SnapshotDecodeError, viewOf } from "../../../src/shared/protocol/snapshot";
 
 function state(seats: number, patch: Partial<GameState> = {}): GameState {
   const sides = ["left", "right", "top", "bottom"] as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InputLimiter } from "../../src/objects/game-session/input-limiter";
+import { InputLimiter } from "../../../src/objects/game-session/input-limiter";
 
 describe("InputLimiter", () => {
   it("lets a sustained 60/s stream through", () => {

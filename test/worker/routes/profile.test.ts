@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createDb } from "../../src/db/client";
-import { recordMatch } from "../../src/db/matches";
-import { errorOf, get, register, uniqueName } from "./helpers";
+import { createDb } from "../../../src/db/client";
+import { recordMatch } from "../../../src/db/matches";
+import { errorOf, get, register, uniqueName } from "../helpers";
 
 const db = () => createDb(env.DB);
 

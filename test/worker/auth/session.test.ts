@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { SignJWT, base64url } from "jose";
 import { describe, expect, it } from "vitest";
-import { DEV_ONLY_JWT_SECRET, isLocalHost, resolveJwtSecret } from "../../src/worker/auth/secret";
-import { JWT_AUDIENCE, JWT_ISSUER, readSession, signSession } from "../../src/worker/auth/session";
-import { BASE, PASSWORD, errorOf, fetchWithEnv, get, register, uniqueName } from "./helpers";
+import { DEV_ONLY_JWT_SECRET, isLocalHost, resolveJwtSecret } from "../../../src/worker/auth/secret";
+import { JWT_AUDIENCE, JWT_ISSUER, readSession, signSession } from "../../../src/worker/auth/session";
+import { BASE, PASSWORD, errorOf, fetchWithEnv, get, register, uniqueName } from "../helpers";
 
 const key = (secret = env.JWT_SECRET as string) => new TextEncoder().encode(secret);
 const nowS = () => Math.floor(Date.now() / 1000);

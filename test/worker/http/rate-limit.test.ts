@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { BASE, PASSWORD, errorOf, fetchWithEnv, register, uniqueName } from "./helpers";
+import { BASE, PASSWORD, errorOf, fetchWithEnv, register, uniqueName } from "../helpers";
 
 const limiter = (name: string) => env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(name));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addPlayer, applyResult, currentMatchOf, eliminated, matchesAwaitingGame, newBracket, removePlayer, type Bracket } from "../../src/objects/tournament/bracket";
+import { addPlayer, applyResult, currentMatchOf, eliminated, matchesAwaitingGame, newBracket, removePlayer, type Bracket } from "../../../src/objects/tournament/bracket";
 
 function full(): Bracket {
   const b = newBracket();

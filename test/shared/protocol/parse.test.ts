@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_CLIENT_FRAME_BYTES, parseClientMessage } from "../../src/shared/protocol";
+import { MAX_CLIENT_FRAME_BYTES, parseClientMessage } from "../../../src/shared/protocol";
 
 describe("parseClientMessage", () => {
   it("accepts a valid input", () => {

@@ -5,7 +5,7 @@ import { createDb, isUniqueViolation } from "../../src/db/client";
 import { RecordMatchError, ratingDeltas, recordMatch, type RecordMatchInput } from "../../src/db/matches";
 import { createTournament, updateTournament } from "../../src/db/tournaments";
 import { insertUser } from "../../src/db/users";
-import { uniqueName } from "./helpers";
+import { uniqueName } from "../worker/helpers";
 
 const db = () => createDb(env.DB);
 /** Users inserted directly (a real hash, computed once) to keep these tests fast. */

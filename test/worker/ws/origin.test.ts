@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { originAllowed } from "../../src/worker/ws/origin";
+import { originAllowed } from "../../../src/worker/ws/origin";
 
 const req = (headers: Record<string, string>) => new Request("https://pong.example/ws/game/ABCDEFGH", { headers });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { locationHintFor } from "../../src/objects/matchmaker/location-hint";
+import { locationHintFor } from "../../../src/objects/matchmaker/location-hint";
 
 describe("locationHintFor", () => {
   it.each([

@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { BASE, PASSWORD, fetchWithEnv, uniqueName } from "./helpers";
+import { BASE, PASSWORD, fetchWithEnv, uniqueName } from "../helpers";
 
 describe("API error handling", () => {
   it.each([

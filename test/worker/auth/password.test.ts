@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PASSWORD_ALGORITHM, PASSWORD_ITERATIONS, burnPasswordCheck, fromBase64, hashPassword, verifyPassword } from "../../src/worker/auth/password";
+import { PASSWORD_ALGORITHM, PASSWORD_ITERATIONS, burnPasswordCheck, fromBase64, hashPassword, verifyPassword } from "../../../src/worker/auth/password";
 
 describe("password hashing (PBKDF2-SHA256)", () => {
   it("hashes with a 16-byte random salt and 100,000 iterations; verifies only the right password", async () => {
