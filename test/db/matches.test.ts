@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { hashPassword } from "../../src/worker/auth/password";
 import { createDb, isUniqueViolation } from "../../src/db/client";
 import { RecordMatchError, ratingDeltas, recordMatch, type RecordMatchInput } from "../../src/db/matches";
-import { createTournament, updateTournament } from "../../src/db/tournaments";
+import { markTournamentPlayersDone, registerTournamentPlayer, upsertTournamentRow } from "../../src/db/tournaments";
 import { insertUser } from "../../src/db/users";
 import { uniqueName } from "../worker/helpers";
 
@@ -127,14 +127,20 @@ describe("recordMatch", () => {
     for (const i of [0, 1, 3]) expect(await userRow(ids[i])).toEqual({ wins: 0, losses: 1, rating: 995 });
   });
 
-  it("links a tournament match; tournaments can be created and finished", async () => {
+  it("links a tournament match; tournaments are upserted (name kept) and finished; one live tournament per player", async () => {
     const [a, b] = await makeUsers(2);
     const tid = `t-${crypto.randomUUID()}`;
-    expect(await createTournament(db(), { id: tid, name: "Cup", status: "running" })).toBe(true);
-    expect(await createTournament(db(), { id: tid, name: "Cup again" })).toBe(false);
+    await upsertTournamentRow(env.DB, { id: tid, name: "Cup", status: "running", createdAt: 100 });
+    await upsertTournamentRow(env.DB, { id: tid, name: "Cup again", status: "running", createdAt: 200 });
+    expect(await registerTournamentPlayer(env.DB, tid, a)).toBe(true);
+    const other = `t-${crypto.randomUUID()}`;
+    await upsertTournamentRow(env.DB, { id: other, name: "Other", status: "pending", createdAt: 300 });
+    expect(await registerTournamentPlayer(env.DB, other, a)).toBe(false);
     const mid = `g-${crypto.randomUUID()}`;
     await recordMatch(db(), { ...twoPlayer(mid, [a, b]), mode: "tournament", tournamentId: tid });
-    await updateTournament(db(), tid, { status: "finished", championId: a, endedAt: 123 });
+    await upsertTournamentRow(env.DB, { id: tid, name: "Cup", status: "finished", createdAt: 100, championId: a, endedAt: 123 });
+    await markTournamentPlayersDone(env.DB, tid);
+    expect(await registerTournamentPlayer(env.DB, other, a)).toBe(true);
     const t = await env.DB.prepare("SELECT name, status, champion_id, ended_at FROM tournaments WHERE id = ?").bind(tid).first();
     expect(t).toEqual({ name: "Cup", status: "finished", champion_id: a, ended_at: 123 });
     expect(await count("SELECT COUNT(*) AS n FROM matches WHERE tournament_id = ?", tid)).toBe(1);

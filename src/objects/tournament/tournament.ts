@@ -24,7 +24,7 @@ import {
   type MatchEndReason,
   type MatchId,
 } from "./bracket";
-import { markTournamentPlayersDone, registerTournamentPlayer, unregisterTournamentPlayer, upsertTournamentRow } from "./tournament-db";
+import { markTournamentPlayersDone, registerTournamentPlayer, unregisterTournamentPlayer, upsertTournamentRow } from "../../db/tournaments";
 
 interface HallAttachment {
   userId: string;

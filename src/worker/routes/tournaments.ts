@@ -9,8 +9,9 @@ import {
   type TournamentChartAnswer,
   type TournamentJoinAnswer,
   type TournamentJoinResult,
-  type TournamentListItem,
+  type TournamentListAnswer,
 } from "../../shared/protocol/http";
+import { liveTournaments, oldestOpenTournamentIds } from "../../db/tournaments";
 import { requireUser, type AppEnv } from "../auth/session";
 import { jsonBody, validJson } from "../http/body";
 import { ApiError } from "../http/errors";
@@ -51,15 +52,8 @@ export const tournamentRoutes = new Hono<AppEnv>()
   })
   .use(requireUser)
   .get("/", async (c) => {
-    const { results } = await c.env.DB.prepare(
-      // D1 says "pending" for a tournament that has not started; the API says "open", as the chart does.
-      `SELECT t.id, t.name, CASE t.status WHEN 'pending' THEN 'open' ELSE t.status END AS status,
-              t.created_at AS createdAt, count(tp.user_id) AS players
-         FROM tournaments t LEFT JOIN tournament_players tp ON tp.tournament_id = t.id
-        WHERE t.status IN ('pending', 'running')
-        GROUP BY t.id ORDER BY t.created_at DESC LIMIT 50`,
-    ).all<TournamentListItem>();
-    return c.json({ tournaments: results });
+    const list: TournamentListAnswer = { tournaments: await liveTournaments(c.env.DB) };
+    return c.json(list);
   })
   .post("/", jsonBody, validJson(CreateTournamentBody), async (c) => {
     const { name } = c.req.valid("json");
@@ -67,10 +61,7 @@ export const tournamentRoutes = new Hono<AppEnv>()
   })
   .post("/join", async (c) => {
     // The oldest open tournament with a free seat, else a new one.
-    const { results } = await c.env.DB.prepare(
-      "SELECT id FROM tournaments WHERE status = 'pending' ORDER BY created_at ASC LIMIT 10",
-    ).all<{ id: string }>();
-    for (const { id } of results) {
+    for (const id of await oldestOpenTournamentIds(c.env.DB)) {
       const r = await tournament(c.env, id).join(c.var.user);
       if (r.ok) return c.json(joinResponse(id, r));
       if (r.reason === "in_another_tournament") joinResponse(id, r);
