@@ -8,8 +8,6 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       /** fast-check seed for property tests; "" = a fresh one per run. */
       FC_SEED: string;
-      /** Observability knobs the suite sets and wrangler.toml leaves to their defaults. */
-      LOG_FORWARDING: string;
     }
   }
 }
