@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { navigate } from "../router";
 import { signOut, useSession } from "../session";
 import { Link } from "./Link";
+import { MuteToggle } from "./MuteToggle";
 
 export function Header() {
   const { ready, user } = useSession();
@@ -21,6 +22,7 @@ export function Header() {
         Pong <span class="brand-version">3.1</span>
       </Link>
       <nav class="site-nav" aria-label="Main">
+        <MuteToggle />
         <Link href="/leaderboard" data-testid="nav-leaderboard">
           Leaderboard
         </Link>
