@@ -78,13 +78,40 @@ describe("sound toggle, favicon and manifest", () => {
     await toggle.focus();
     await page.keyboard.press("Enter");
     await expect.poll(() => toggle.getAttribute("aria-pressed")).toBe("true");
-    expect(await toggle.textContent()).toMatch(/off/i);
+    expect(await toggle.getAttribute("title")).toBe("Sound off");
+    expect(await toggle.getAttribute("aria-label")).toBe("Mute sound");
     await page.reload();
     await expect.poll(() => page.getByTestId("mute-toggle").getAttribute("aria-pressed"), { timeout: 5000 }).toBe("true");
     // And back on, remembered too.
     await page.getByTestId("mute-toggle").click();
     await page.reload();
     await expect.poll(() => page.getByTestId("mute-toggle").getAttribute("aria-pressed"), { timeout: 5000 }).toBe("false");
+    await context.close();
+  });
+
+  it("makes sound in a local game only after a key press, and none once muted", async () => {
+    const { page, context } = await newPlayer(browser, inject("baseURL"));
+    // Count the synthesiser's notes from outside (the app has no test hook): every note is one oscillator.
+    await context.addInitScript(() => {
+      const w = window as unknown as { notes: number };
+      w.notes = 0;
+      const create = AudioContext.prototype.createOscillator;
+      AudioContext.prototype.createOscillator = function (this: AudioContext) {
+        w.notes++;
+        return create.call(this);
+      };
+    });
+    const notes = () => page.evaluate(() => (window as unknown as { notes: number }).notes);
+    await page.goto("/play/local?to=1");
+    await page.waitForTimeout(1200);
+    expect(await notes()).toBe(0); // no gesture yet: the autoplay rules keep it silent
+    await page.keyboard.press("s"); // the first gesture unlocks audio
+    await expect.poll(notes, { timeout: 5000 }).toBeGreaterThanOrEqual(2); // countdown beeps and "go"
+    await page.getByTestId("mute-toggle").click();
+    await page.reload();
+    await page.keyboard.press("s");
+    await page.waitForTimeout(4500); // the whole countdown and the first serve
+    expect(await notes()).toBe(0);
     await context.close();
   });
 

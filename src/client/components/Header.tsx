@@ -17,12 +17,15 @@ export function Header() {
 
   return (
     <header class="site-header">
-      <Link href="/" class="brand" data-testid="nav-home">
-        <span class="brand-mark" aria-hidden="true" />
-        Pong <span class="brand-version">3.1</span>
-      </Link>
-      <nav class="site-nav" aria-label="Main">
+      {/* The sound toggle sits by the brand, so it never pushes the nav onto another line on a phone. */}
+      <div class="header-start">
+        <Link href="/" class="brand" data-testid="nav-home">
+          <span class="brand-mark" aria-hidden="true" />
+          Pong <span class="brand-version">3.1</span>
+        </Link>
         <MuteToggle />
+      </div>
+      <nav class="site-nav" aria-label="Main">
         <Link href="/leaderboard" data-testid="nav-leaderboard">
           Leaderboard
         </Link>
