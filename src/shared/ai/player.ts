@@ -42,6 +42,8 @@ export const LOOK_AFTER_SERVE = 2;
 export const LOOK_AFTER_CROSSING = 8;
 /** Ticks the AI plays the rules forward to find when a ball no paddle can reach leaves the field. */
 const EXIT_LOOKAHEAD = 120;
+/** A paddle-plane crossing this close (ticks) is judged from the paddles as seen: is the ball lost there? */
+const LOST_SOON = 25;
 
 interface Plan {
   /** Tick from which this plan applies (view tick + reaction). */
@@ -139,13 +141,24 @@ export class AiPlayer {
       const crossing = predictCrossing(config, state.ball, paddle.side);
       if (crossing && crossing.ticks < first) first = crossing.ticks;
     }
-    if (first !== Infinity) return state.tick + Math.ceil(first) + LOOK_AFTER_CROSSING;
-    // No paddle can reach the ball any more: it is on its way out. Play the rules forward (paddles
-    // still) to the re-serve and look just after it.
+    // The ball leaves soon (no paddle can reach it any more, or it reaches a paddle plane within
+    // LOST_SOON ticks where, paddles as seen, nobody is in its way): a look a second from now
+    // would fall late in the serve pause, and the one after it too late for the serve. Look just
+    // after the re-serve instead. Played forward with the rules, paddles held still.
+    if (first === Infinity || first <= LOST_SOON) {
+      const serve = this.reServeTick(state, first === Infinity ? EXIT_LOOKAHEAD : Math.ceil(first) + LOOK_AFTER_CROSSING);
+      if (serve >= 0) return serve + LOOK_AFTER_SERVE;
+    }
+    return first === Infinity ? state.tick : state.tick + Math.ceil(first) + LOOK_AFTER_CROSSING;
+  }
+
+  /** Tick of the next serve if the ball is out within `within` ticks with every paddle still, else -1. */
+  private reServeTick(state: GameState, within: number): number {
     const ahead = cloneState(state);
+    const still: Dir[] = ahead.paddles.map(() => 0);
     const events: GameEvent[] = [];
-    for (let t = 0; t < EXIT_LOOKAHEAD && ahead.phase === "playing"; t++) stepInPlace(ahead, undefined, events);
-    return ahead.phase === "serving" ? ahead.tick + ahead.serveIn + LOOK_AFTER_SERVE : state.tick;
+    for (let t = 0; t < within && ahead.phase === "playing"; t++) stepInPlace(ahead, still, events);
+    return ahead.phase === "serving" ? ahead.tick + ahead.serveIn : -1;
   }
 
   private plan(state: GameState, config: GameConfig, side: Side): Plan {
