@@ -68,6 +68,78 @@ describe("local modes in a real browser", () => {
   });
 });
 
+describe("sound toggle, favicon and manifest", () => {
+  it("the mute toggle is in the header, works from the keyboard and is remembered across a reload", async () => {
+    const { page, context } = await newPlayer(browser, inject("baseURL"));
+    await page.goto("/");
+    const toggle = page.getByTestId("mute-toggle");
+    await expect.poll(() => toggle.isVisible(), { timeout: 5000 }).toBe(true);
+    expect(await toggle.getAttribute("aria-pressed")).toBe("false");
+    await toggle.focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => toggle.getAttribute("aria-pressed")).toBe("true");
+    expect(await toggle.getAttribute("title")).toBe("Sound off");
+    expect(await toggle.getAttribute("aria-label")).toBe("Mute sound");
+    await page.reload();
+    await expect.poll(() => page.getByTestId("mute-toggle").getAttribute("aria-pressed"), { timeout: 5000 }).toBe("true");
+    // And back on, remembered too.
+    await page.getByTestId("mute-toggle").click();
+    await page.reload();
+    await expect.poll(() => page.getByTestId("mute-toggle").getAttribute("aria-pressed"), { timeout: 5000 }).toBe("false");
+    await context.close();
+  });
+
+  it("makes sound in a local game only after a key press, and none once muted", async () => {
+    const { page, context } = await newPlayer(browser, inject("baseURL"));
+    // Count the synthesiser's notes from outside (the app has no test hook): every note is one oscillator.
+    await context.addInitScript(() => {
+      const w = window as unknown as { notes: number };
+      w.notes = 0;
+      const create = AudioContext.prototype.createOscillator;
+      AudioContext.prototype.createOscillator = function (this: AudioContext) {
+        w.notes++;
+        return create.call(this);
+      };
+    });
+    const notes = () => page.evaluate(() => (window as unknown as { notes: number }).notes);
+    await page.goto("/play/local?to=1");
+    await page.waitForTimeout(1200);
+    expect(await notes()).toBe(0); // no gesture yet: the autoplay rules keep it silent
+    await page.keyboard.press("s"); // the first gesture unlocks audio
+    await expect.poll(notes, { timeout: 5000 }).toBeGreaterThanOrEqual(2); // countdown beeps and "go"
+    await page.getByTestId("mute-toggle").click();
+    await page.reload();
+    await page.keyboard.press("s");
+    await page.waitForTimeout(4500); // the whole countdown and the first serve
+    expect(await notes()).toBe(0);
+    await context.close();
+  });
+
+  it("serves a favicon and a web app manifest that the page links", async () => {
+    const { page, context } = await newPlayer(browser, inject("baseURL"));
+    await page.goto("/");
+    const links = await page.evaluate(() => ({
+      icon: document.querySelector<HTMLLinkElement>('link[rel="icon"]')?.href ?? "",
+      manifest: document.querySelector<HTMLLinkElement>('link[rel="manifest"]')?.href ?? "",
+    }));
+    const icon = await page.request.get(links.icon);
+    expect(icon.status()).toBe(200);
+    expect(icon.headers()["content-type"]).toMatch(/image\/svg\+xml/);
+    const manifest = await page.request.get(links.manifest);
+    expect(manifest.status()).toBe(200);
+    const body = (await manifest.json()) as { name: string; start_url: string; icons: { src: string; sizes: string }[] };
+    expect(body.name).toBe("Pong 3.1");
+    expect(body.start_url).toBe("/");
+    for (const entry of body.icons) {
+      const res = await page.request.get(new URL(entry.src, links.manifest).href);
+      expect(res.status(), entry.src).toBe(200);
+      expect(res.headers()["content-type"]).toMatch(/^image\//);
+    }
+    expect(body.icons.map((i) => i.sizes)).toContain("512x512");
+    await context.close();
+  });
+});
+
 describe("on a phone", () => {
   it("fits the field to a portrait screen and moves the paddle with the touch pad", async () => {
     const { page, context } = await newPlayer(browser, inject("baseURL"), { mobile: true });

@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { navigate } from "../router";
 import { signOut, useSession } from "../session";
 import { Link } from "./Link";
+import { MuteToggle } from "./MuteToggle";
 
 export function Header() {
   const { ready, user } = useSession();
@@ -16,10 +17,14 @@ export function Header() {
 
   return (
     <header class="site-header">
-      <Link href="/" class="brand" data-testid="nav-home">
-        <span class="brand-mark" aria-hidden="true" />
-        Pong <span class="brand-version">3.1</span>
-      </Link>
+      {/* The sound toggle sits by the brand, so it never pushes the nav onto another line on a phone. */}
+      <div class="header-start">
+        <Link href="/" class="brand" data-testid="nav-home">
+          <span class="brand-mark" aria-hidden="true" />
+          Pong <span class="brand-version">3.1</span>
+        </Link>
+        <MuteToggle />
+      </div>
       <nav class="site-nav" aria-label="Main">
         <Link href="/leaderboard" data-testid="nav-leaderboard">
           Leaderboard

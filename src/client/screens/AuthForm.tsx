@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api, type ApiError, type ApiResult, type AuthAnswer } from "../api";
 import { Field } from "../components/Field";
 import { Link } from "../components/Link";
+import { formatDuration } from "../format";
 import { navigate } from "../router";
 import { setSignedIn } from "../session";
 import { Password, PASSWORD_MIN, ruleMessage, Username, USERNAME_MAX, USERNAME_MIN } from "../../shared/protocol/account";
@@ -157,7 +158,7 @@ export function AuthForm({ mode, next }: AuthFormProps) {
         />
         {retryIn > 0 ? (
           <p class="form-error" role="alert" data-testid="form-error">
-            Too many attempts. Try again in {retryIn} second{retryIn === 1 ? "" : "s"}.
+            Too many attempts. Try again in {formatDuration(retryIn)}.
           </p>
         ) : formError ? (
           <p class="form-error" role="alert" data-testid="form-error">

@@ -15,6 +15,7 @@ import type { Side } from "../../shared/engine/types";
 import { createRenderer, fitCanvasToBox, quarterTurnsToBottom, screenAxisSign, viewSize } from "../render";
 import { navigate } from "../router";
 import { listen } from "../dom";
+import { onEngineEvents, playCue } from "../audio";
 import { useSession } from "../session";
 import { useMediaQuery } from "../useMediaQuery";
 
@@ -75,7 +76,7 @@ export function GameScreen(props: GameKind) {
     );
     refitRef.current = fit.refit;
     const loop = createFixedLoop({
-      update: () => void current.tick(),
+      update: () => onEngineEvents(current.tick(), { mySeat: localSeat }),
       render: (alpha) =>
         renderer.draw(current.state, {
           names: namesRef.current,
@@ -86,7 +87,15 @@ export function GameScreen(props: GameKind) {
         }),
     });
 
-    const unsubscribe = current.subscribe(setSnapshot);
+    // Countdown beeps and the "go" come from the match's own phase changes (the engine has no countdown).
+    let heard = current.snapshot();
+    if (heard.phase === "countdown") playCue("countdown");
+    const unsubscribe = current.subscribe((next) => {
+      if (next.phase === "countdown" && next.countdown > 0 && next.countdown !== heard.countdown) playCue("countdown");
+      if (next.phase === "playing" && heard.phase === "countdown") playCue("go");
+      heard = next;
+      setSnapshot(next);
+    });
     const cleanups = [
       loop.stop,
       unsubscribe,

@@ -13,7 +13,7 @@ export interface AiLevelParams {
 
 export const AI_LEVEL_PARAMS: Readonly<Record<AiLevel, AiLevelParams>> = {
   easy: { reactionTicks: 40, errorPx: 100 },
-  medium: { reactionTicks: 25, errorPx: 65 },
+  medium: { reactionTicks: 25, errorPx: 75 },
   hard: { reactionTicks: 4, errorPx: 12 },
 };
 

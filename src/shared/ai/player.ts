@@ -5,6 +5,17 @@
  *    AI_VIEW_INTERVAL (60) ticks passed since the last accepted view (or the game restarted, i.e.
  *    the tick went backwards). An accepted view is distilled into a plan right away; nothing else
  *    from the state is kept.
+ *  - WHEN it looks is its own choice, made from its last view only (like a player who knows the
+ *    rules): it may look later than a second, never sooner. Looking blindly every 60 ticks let a
+ *    look land just before a serve, and the next one came after the served ball had arrived (the
+ *    old AI lost 4 of 13 points that way). So:
+ *      - a view during the serve pause tells it when the serve comes (serveIn): it looks again
+ *        just after the serve (LOOK_AFTER_SERVE), or a second later if that is later;
+ *      - a view in play tells it when the ball next reaches a paddle plane (either side): it looks
+ *        again just after that moment (LOOK_AFTER_CROSSING), so it sees the outcome (return or
+ *        point) while the serve pause that follows a point is still young.
+ *    Together these keep every look shortly after the last crossing or serve, which bounds how
+ *    long a served ball can travel unseen (the rally test measures it).
  *  - `decide(tick)` returns the direction key to hold for this tick. The caller feeds it through the
  *    same input path as a human's key. Between views the AI knows where its paddle is only by dead
  *    reckoning from its own key presses (`paddleSpeed` per tick held, clamped to the side).
@@ -19,12 +30,20 @@
  *
  * Deterministic: the same seed and the same sequence of calls give the same keys.
  */
-import { Rng, clampPaddlePos, paddleHome, sideOfSeat, type Dir, type GameConfig, type GameState, type Side } from "../engine";
+import { Rng, clampPaddlePos, cloneState, stepInPlace, type GameEvent, paddleHome, sideOfSeat, type Dir, type GameConfig, type GameState, type Side } from "../engine";
 import { AI_LEVEL_PARAMS, AI_VIEW_INTERVAL, type AiLevel, type AiLevelParams } from "./levels";
 import { predictCrossing } from "./predict";
 
 /** How far towards a predicted opponent return the AI moves (0 = stay centred, 1 = all the way). */
 export const RETURN_TRUST = 0.8;
+/** Ticks after a serve at which the AI wants its next look (the ball has visibly left the centre). */
+export const LOOK_AFTER_SERVE = 2;
+/** Ticks after the ball reaches a paddle plane at which the AI wants its next look (return or point is settled). */
+export const LOOK_AFTER_CROSSING = 8;
+/** Ticks the AI plays the rules forward to find when a ball no paddle can reach leaves the field. */
+const EXIT_LOOKAHEAD = 120;
+/** A paddle-plane crossing this close (ticks) is judged from the paddles as seen: is the ball lost there? */
+const LOST_SOON = 25;
 
 interface Plan {
   /** Tick from which this plan applies (view tick + reaction). */
@@ -42,6 +61,8 @@ export class AiPlayer {
   private side: Side | null = null;
   private home = 0;
   private viewTick = -1;
+  /** Earliest tick of the next look (>= viewTick + AI_VIEW_INTERVAL). */
+  private nextLook = 0;
   /** Dead-reckoned paddle centre as of tick `posTick`. */
   private pos = 0;
   private posTick = -1;
@@ -60,9 +81,12 @@ export class AiPlayer {
     this.rng = new Rng(seed);
   }
 
-  /** Offers a view of the game. Returns true if it was accepted (>= 60 ticks since the last one). */
+  /**
+   * Offers a view of the game. Returns true if it was accepted: at least 60 ticks since the last one
+   * and not before the look the AI scheduled (decided from its previous view, never from this one).
+   */
   observe(state: GameState): boolean {
-    if (this.viewTick >= 0 && state.tick >= this.viewTick && state.tick - this.viewTick < AI_VIEW_INTERVAL) return false;
+    if (this.viewTick >= 0 && state.tick >= this.viewTick && state.tick < this.nextLook) return false;
     const config = state.config;
     const side = sideOfSeat(config.mode, this.seat);
     this.config = config;
@@ -72,6 +96,9 @@ export class AiPlayer {
     this.pos = state.paddles[this.seat].pos;
     this.posTick = state.tick;
     this.lastDir = 0;
+    this.nextLook = state.tick + AI_VIEW_INTERVAL;
+    const wanted = this.wantedLook(state, config);
+    if (wanted > this.nextLook) this.nextLook = wanted;
     const plan = this.plan(state, config, side);
     if (this.params.reactionTicks <= 0 || this.current === null) this.current = plan;
     else this.pending = plan;
@@ -102,6 +129,36 @@ export class AiPlayer {
   /** Where the AI believes its paddle is (for tests and debugging). */
   believedPos(): number {
     return this.pos;
+  }
+
+  /** When the next look is most useful, from this view alone (see the header). */
+  private wantedLook(state: GameState, config: GameConfig): number {
+    if (state.phase === "serving") return state.tick + state.serveIn + LOOK_AFTER_SERVE;
+    if (state.phase !== "playing") return state.tick;
+    let first = Infinity;
+    for (const paddle of state.paddles) {
+      if (!paddle.active) continue;
+      const crossing = predictCrossing(config, state.ball, paddle.side);
+      if (crossing && crossing.ticks < first) first = crossing.ticks;
+    }
+    // The ball leaves soon (no paddle can reach it any more, or it reaches a paddle plane within
+    // LOST_SOON ticks where, paddles as seen, nobody is in its way): a look a second from now
+    // would fall late in the serve pause, and the one after it too late for the serve. Look just
+    // after the re-serve instead. Played forward with the rules, paddles held still.
+    if (first === Infinity || first <= LOST_SOON) {
+      const serve = this.reServeTick(state, first === Infinity ? EXIT_LOOKAHEAD : Math.ceil(first) + LOOK_AFTER_CROSSING);
+      if (serve >= 0) return serve + LOOK_AFTER_SERVE;
+    }
+    return first === Infinity ? state.tick : state.tick + Math.ceil(first) + LOOK_AFTER_CROSSING;
+  }
+
+  /** Tick of the next serve if the ball is out within `within` ticks with every paddle still, else -1. */
+  private reServeTick(state: GameState, within: number): number {
+    const ahead = cloneState(state);
+    const still: Dir[] = ahead.paddles.map(() => 0);
+    const events: GameEvent[] = [];
+    for (let t = 0; t < within && ahead.phase === "playing"; t++) stepInPlace(ahead, still, events);
+    return ahead.phase === "serving" ? ahead.tick + ahead.serveIn : -1;
   }
 
   private plan(state: GameState, config: GameConfig, side: Side): Plan {

@@ -13,7 +13,7 @@ export { createGame, cloneState } from "./state";
 export { step, stepInPlace, toDir, type StepResult } from "./step";
 export { eliminateSeat, declareWinner } from "./seats";
 export { serializeGame, restoreGame, type SerializedGame } from "./serialize";
-export { scorerForExit } from "./scoring";
+export { DEAD_BALL_LIMIT, scorerForExit } from "./scoring";
 export { SERVE_MAX_SLOPE } from "./serve";
 export { bounceVelocity, bounceAngle, hitOffset, spedUp } from "./bounce";
 export {

@@ -7,6 +7,14 @@
  *  - own goal (the ball leaves through the side of the player who touched it last): no point,
  *    re-serve - rewarding it would let a player farm points off their own side;
  *  - the last toucher has been eliminated since: no point.
+ *
+ * Dead-ball rule (4P only). Last-touch scoring alone never ends a match in which nobody touches the
+ * ball (players parked or away but not yet timed out): every exit is "no point", forever. So a ball
+ * that leaves untouched still gives no point, but it is counted: after DEAD_BALL_LIMIT serves in a
+ * row leave untouched (about 12 s of nobody playing), the match is decided as it stands: the highest
+ * score wins; a tie goes to the tied player who let the fewest untouched balls through their side
+ * over the match (they at least defended); a tie after that goes to the earliest seat (join order).
+ * Any touch resets the count, so a match someone is actually playing is never cut short by it.
  */
 import { seatOfSide } from "./geometry";
 import { resetForServe } from "./serve";
@@ -42,10 +50,20 @@ export function finishGame(state: GameState, winner: number, events?: GameEvent[
   if (events && winner >= 0) events.push({ type: "game_over", winner });
 }
 
+/** Consecutive untouched serves after which a 4P match is decided as it stands (see the header). */
+export const DEAD_BALL_LIMIT = 6;
+
 /** The ball left through `side`: emit `point`, update scores, then re-serve or end the game. */
 export function ballOut(state: GameState, side: Side, events: GameEvent[]): void {
   const scorer = scorerForExit(state, side);
   events.push({ type: "point", scorer, side });
+  if (state.config.mode === "4p") {
+    if (state.lastTouch >= 0) state.deadBalls = 0;
+    else if (countDeadBall(state, side) >= DEAD_BALL_LIMIT) {
+      finishGame(state, decideStanding(state), events);
+      return;
+    }
+  }
   if (scorer !== null) {
     state.scores[scorer]++;
     if (state.scores[scorer] >= state.config.winScore) {
@@ -55,4 +73,31 @@ export function ballOut(state: GameState, side: Side, events: GameEvent[]): void
     }
   }
   resetForServe(state);
+}
+
+/** Counts an untouched exit through `side`; returns the serves in a row that went untouched. */
+function countDeadBall(state: GameState, side: Side): number {
+  const seat = seatOfSide(state.config.mode, side);
+  const letThrough = state.letThrough ?? state.scores.map(() => 0);
+  if (seat >= 0 && seat < letThrough.length) letThrough[seat]++;
+  state.letThrough = letThrough;
+  state.deadBalls = (state.deadBalls ?? 0) + 1;
+  return state.deadBalls;
+}
+
+/** The winner of a match decided by the dead-ball rule: score, then fewest let through, then seat. */
+export function decideStanding(state: GameState): number {
+  const letThrough = state.letThrough ?? [];
+  let best = -1;
+  for (let seat = 0; seat < state.paddles.length; seat++) {
+    if (!state.paddles[seat].active) continue;
+    if (best < 0) {
+      best = seat;
+      continue;
+    }
+    const byScore = state.scores[seat] - state.scores[best];
+    const byDefence = (letThrough[best] ?? 0) - (letThrough[seat] ?? 0);
+    if (byScore > 0 || (byScore === 0 && byDefence > 0)) best = seat;
+  }
+  return best;
 }

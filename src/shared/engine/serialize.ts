@@ -84,5 +84,13 @@ export function restoreGame(value: unknown): GameState {
     lastTouch: int(o.lastTouch, "lastTouch", -1, n - 1),
     winner: int(o.winner, "winner", -1, n - 1),
     rng: int(o.rng, "rng", 0, 0xffffffff),
+    // Absent in states saved before the dead-ball rule: they read as "nothing untouched yet".
+    deadBalls: o.deadBalls === undefined ? 0 : int(o.deadBalls, "deadBalls", 0, Number.MAX_SAFE_INTEGER),
+    letThrough: o.letThrough === undefined ? scores.map(() => 0) : counts(o.letThrough, n, "letThrough"),
   };
+}
+
+function counts(v: unknown, n: number, path: string): number[] {
+  if (!Array.isArray(v) || v.length !== n) fail(path, `expected an array of ${n}`);
+  return v.map((x: unknown, i: number) => int(x, `${path}[${i}]`, 0, Number.MAX_SAFE_INTEGER));
 }

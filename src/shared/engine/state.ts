@@ -21,6 +21,8 @@ export function createGame(config: GameConfig, seed: number): GameState {
     lastTouch: -1,
     winner: -1,
     rng: seed >>> 0,
+    deadBalls: 0,
+    letThrough: sides.map(() => 0),
   };
 }
 
@@ -43,5 +45,7 @@ export function cloneState(s: GameState): GameState {
     lastTouch: s.lastTouch,
     winner: s.winner,
     rng: s.rng,
+    deadBalls: s.deadBalls ?? 0,
+    letThrough: s.letThrough ? s.letThrough.slice() : s.scores.map(() => 0),
   };
 }

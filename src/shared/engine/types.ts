@@ -90,6 +90,13 @@ export interface GameState {
   winner: number;
   /** PRNG state (uint32), advanced only by serves; carried so replays are exact. */
   rng: number;
+  /**
+   * 4P dead-ball rule (scoring.ts): serves in a row that left the field with no paddle touching them.
+   * Optional so states built before the rule (stored checkpoints, wire snapshots) still read as 0.
+   */
+  deadBalls?: number;
+  /** 4P: per seat, balls that left through that seat's side untouched, over the whole match (tie-break). */
+  letThrough?: number[];
 }
 
 /** Inputs for one step, index = seat; undefined keeps the held direction. */

@@ -65,5 +65,5 @@ describe("engine golden runs (bit-exact)", () => {
   });
 });
 
-const GOLDEN_2P = { hash: 1168500342, tick: 20000, scores: [34, 8], winner: -1, hits: 92 };
-const GOLDEN_4P = { hash: 2514560474, tick: 20000, scores: [28, 31, 9, 18], winner: -1, hits: 223 };
+const GOLDEN_2P = { hash: 3026508538, tick: 20000, scores: [34, 8], winner: -1, hits: 92 };
+const GOLDEN_4P = { hash: 2762608432, tick: 20000, scores: [28, 31, 9, 18], winner: -1, hits: 223 };
