@@ -512,11 +512,51 @@ describe("the Logstash pipeline", () => {
 
 // ------------------------------------------------------------------ Kibana
 
+type LensState = {
+  datasourceStates: { formBased: { layers: Record<string, { columns: Record<string, { label: string; operationType: string; sourceField: string; isBucketed: boolean; params?: unknown }>; columnOrder: string[] }> } };
+  visualization: unknown;
+  query: { query: string; language: string };
+};
+
 describe("Kibana saved objects", () => {
   const lines = read("observability/kibana/saved-objects.ndjson").trim().split("\n");
   const objects = lines.map((l) => JSON.parse(l) as { type: string; id: string; attributes: Record<string, unknown>; references: { name: string; type: string; id: string }[] });
   const props = json<{ template: { mappings: { properties: Record<string, FieldMapping> } } }>("observability/elasticsearch/index-template.json").template.mappings.properties;
   const fieldType = (f: string) => f.split(".").reduce<FieldMapping | undefined>((m, k, i) => (i === 0 ? props[k] : m?.properties?.[k] ?? m?.fields?.[k]), undefined)?.type;
+
+  it("the charts are Lens objects, none a legacy aggregation-based visualization", () => {
+    expect(objects.filter((o) => o.type === "visualization").map((o) => o.id)).toEqual([]);
+    expect(objects.filter((o) => o.type === "lens").length).toBeGreaterThanOrEqual(5);
+  });
+
+  it("each Lens object is internally consistent: a data-view reference per layer, column order = columns, every accessor a column", () => {
+    for (const o of objects.filter((x) => x.type === "lens")) {
+      const state = o.attributes.state as LensState;
+      const layers = state.datasourceStates.formBased.layers;
+      for (const [layerId, layer] of Object.entries(layers)) {
+        expect(o.references, `${o.id} ${layerId}`).toContainEqual({ type: "index-pattern", id: "pong-logs", name: `indexpattern-datasource-layer-${layerId}` });
+        expect([...layer.columnOrder].sort(), o.id).toEqual(Object.keys(layer.columns).sort());
+        for (const c of Object.values(layer.columns)) {
+          const orderBy = (c.params as { orderBy?: { type: string; columnId?: string } } | undefined)?.orderBy;
+          if (orderBy?.type === "column") expect(Object.keys(layer.columns), `${o.id} orderBy`).toContain(orderBy.columnId);
+          expect(c.isBucketed, `${o.id} ${c.label}`).toBe(["date_histogram", "terms"].includes(c.operationType));
+        }
+      }
+      const vis = state.visualization as { layerId?: string; columns?: { columnId: string }[]; layers?: { layerId: string; xAccessor?: string; accessors: string[]; splitAccessor?: string }[] };
+      const visLayers = o.attributes.visualizationType === "lnsXY" ? vis.layers! : [{ layerId: vis.layerId!, accessors: vis.columns!.map((c) => c.columnId) }];
+      expect(visLayers.length, o.id).toBeGreaterThan(0);
+      for (const l of visLayers) {
+        const cols = Object.keys(layers[l.layerId]?.columns ?? {});
+        expect(cols.length, `${o.id}: visualization layer ${l.layerId} has a datasource layer`).toBeGreaterThan(0);
+        for (const a of [...l.accessors, ...("xAccessor" in l && l.xAccessor ? [l.xAccessor] : []), ...("splitAccessor" in l && l.splitAccessor ? [l.splitAccessor] : [])]) expect(cols, `${o.id} accessor ${a}`).toContain(a);
+      }
+    }
+    // Dashboard panels are typed like what they reference.
+    const dash = objects.find((o) => o.type === "dashboard")!;
+    for (const p of JSON.parse(dash.attributes.panelsJSON as string) as { type: string; panelRefName: string }[]) {
+      expect(p.type, p.panelRefName).toBe(dash.references.find((r) => r.name === p.panelRefName)!.type);
+    }
+  });
 
   it("validate per type; ids are unique; every reference resolves", () => {
     const ids = new Set<string>();
@@ -553,11 +593,15 @@ describe("Kibana saved objects", () => {
         for (const m of ss.query.query.matchAll(/([A-Za-z@_.]+)\s*:/g)) expect(fieldType(m[1]), `${o.id}: KQL field ${m[1]}`).toBeDefined();
         if (ss.indexRefName) expect(o.references.map((r) => r.name)).toContain(ss.indexRefName);
       }
-      if (o.type === "visualization") {
-        const vs = JSON.parse(o.attributes.visState as string) as { aggs: { type: string; params: { field?: string } }[] };
-        for (const a of vs.aggs) {
-          if (a.type === "date_histogram") expect(fieldType(a.params.field!), o.id).toBe("date");
-          if (a.type === "terms") expect(fieldType(a.params.field!), `${o.id}: terms on ${a.params.field}`).toBe("keyword");
+      if (o.type === "lens") {
+        const state = o.attributes.state as LensState;
+        for (const m of state.query.query.matchAll(/([A-Za-z@_.]+)\s*:/g)) expect(fieldType(m[1]), `${o.id}: KQL field ${m[1]}`).toBeDefined();
+        for (const layer of Object.values(state.datasourceStates.formBased.layers)) {
+          for (const [id, c] of Object.entries(layer.columns)) {
+            if (c.operationType === "count") expect(c.sourceField, `${o.id} ${id}`).toBe("___records___");
+            if (c.operationType === "date_histogram") expect(fieldType(c.sourceField), `${o.id} ${id}`).toBe("date");
+            if (c.operationType === "terms") expect(fieldType(c.sourceField), `${o.id}: terms on ${c.sourceField}`).toBe("keyword");
+          }
         }
       }
       if (o.type === "search") for (const c of o.attributes.columns as string[]) expect(fieldType(c), `${o.id} column ${c}`).toBeDefined();
