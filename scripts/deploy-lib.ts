@@ -70,7 +70,7 @@ export function missingSecrets(toml: string, existing: Set<string>): string[] {
 
 /**
  * The configuration actually deployed: wrangler.toml with the real database id, written elsewhere
- * (.wrangler/deploy/), so its relative paths are made absolute against the repository root.
+ * (.wrangler/pong-deploy/), so its relative paths are made absolute against the repository root.
  */
 export function deployConfig(toml: string, databaseId: string, root: string): string {
   if (!isDatabaseId(databaseId)) throw new Error(`not a D1 database id: ${databaseId}`);

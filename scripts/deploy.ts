@@ -6,7 +6,7 @@
  *   2. the D1 database: wrangler.toml keeps the placeholder id "local-pong" for local development
  *      and the tests, so the real id comes from PONG_D1_DATABASE_ID or from `wrangler d1 list`
  *      (the database named in wrangler.toml); a generated copy of wrangler.toml carries it
- *      (.wrangler/deploy/wrangler.toml, git-ignored);
+ *      (.wrangler/pong-deploy/wrangler.toml, git-ignored);
  *   3. the secrets the Worker refuses to run without exist (`wrangler secret list`), checked
  *      before anything changes, so a deploy never serves traffic without them;
  *   4. the client is built, remote D1 migrations are applied, the Worker is deployed.
@@ -68,7 +68,8 @@ if (databaseId === PLACEHOLDER_DATABASE_ID) {
 } else if (!isDatabaseId(databaseId)) {
   fail(`wrangler.toml's database_id "${databaseId}" is neither the placeholder "${PLACEHOLDER_DATABASE_ID}" nor a D1 id.`);
 }
-const configDir = `${ROOT}/.wrangler/deploy`;
+// Not .wrangler/deploy/: wrangler reserves that folder for redirected configs (config.json).
+const configDir = `${ROOT}/.wrangler/pong-deploy`;
 const config = `${configDir}/wrangler.toml`;
 mkdirSync(configDir, { recursive: true });
 writeFileSync(config, deployConfig(toml, databaseId, ROOT));

@@ -62,7 +62,7 @@ describe("npm run deploy: decisions", () => {
 describe("npm run deploy: the real script without a Cloudflare account", () => {
   it("stops at the login step with what to do, exit code 1, and writes no deploy config", () => {
     const xdg = mkdtempSync(`${tmpdir()}/pong-deploy-`);
-    const generated = `${ROOT}/.wrangler/deploy/wrangler.toml`;
+    const generated = `${ROOT}/.wrangler/pong-deploy/wrangler.toml`;
     const before = existsSync(generated) ? readFileSync(generated, "utf8") : null;
     try {
       const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("CLOUDFLARE_")));
