@@ -6,7 +6,8 @@
  *   lines 121-129 and parseTimestamp) parses a String "@timestamp" as ISO 8601 into a Timestamp
  *   object. Any other value, or a string that does not parse, gives the receive time, the tag
  *   `_timestampparsefailure` and the original value in `_@timestamp`;
- * - the date filter (logstash-filter-date, DateFilter.executeParsers): an absent field is left
+ * - the date filter (logstash-filter-date 3.1.15's source; Logstash 9.5.2 bundles 3.2.1, whose
+ *   source was not available here; DateFilter.executeParsers): an absent field is left
  *   alone (no tag); otherwise each format is tried in order. ISO8601 and Joda patterns go through
  *   TextParserExecutor, which throws for anything but a String (a Timestamp object included);
  *   UNIX / UNIX_MS through NumericParserExecutor (String, Long, Integer, Double, BigDecimal). The
