@@ -4,7 +4,7 @@
  * Cloudflare account: it must stop at the login step, changing nothing. The steps that talk to
  * Cloudflare (d1 list, secret list, remote migrations, deploy) were NOT run here.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
 import { d1Database, deployConfig, findDatabaseId, missingSecrets, PLACEHOLDER_DATABASE_ID, requiredSecrets, secretNames } from "../../scripts/deploy-lib";
@@ -57,6 +57,28 @@ describe("npm run deploy: decisions", () => {
     const pkg = JSON.parse(read("package.json")) as { scripts: Record<string, string> };
     expect(pkg.scripts.deploy).toBe("tsx scripts/deploy.ts");
   });
+});
+
+describe("npm run deploy: the generated configuration", () => {
+  it("is accepted by `wrangler deploy --dry-run` from its own folder (absolute paths resolve, the D1 binding with a real-shaped id)", () => {
+    const dir = mkdtempSync(`${tmpdir()}/pong-deploycfg-`);
+    try {
+      // The client build may not exist in this checkout: an empty assets folder stands in for it.
+      mkdirSync(`${dir}/assets`);
+      writeFileSync(`${dir}/assets/index.html`, "<!doctype html>");
+      const cfg = deployConfig(TOML, ID, ROOT).replace(/^directory = ".*"$/m, `directory = "${dir}/assets"`);
+      writeFileSync(`${dir}/wrangler.toml`, cfg);
+      const r = run("bash", [`${ROOT}/scripts/offline.sh`, "wrangler", "deploy", "--dry-run", "--config", `${dir}/wrangler.toml`, "--outdir", `${dir}/out`], {
+        cwd: dir,
+        env: { ...process.env, PATH: `${ROOT}/node_modules/.bin:${process.env.PATH}` },
+      });
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toContain("env.DB (pong)");
+      expect(existsSync(`${dir}/out/index.js`)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe("npm run deploy: the real script without a Cloudflare account", () => {
