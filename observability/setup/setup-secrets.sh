@@ -5,9 +5,11 @@
 set -eu
 umask 077
 
-PROM_SECRETS=/out/prometheus-secrets
-PROM_TARGETS=/out/prometheus-targets
-AM_SECRETS=/out/alertmanager-secrets
+# SETUP_OUT: only for the tests (observability/test/config.test.ts run this script for real).
+OUT="${SETUP_OUT:-/out}"
+PROM_SECRETS="$OUT/prometheus-secrets"
+PROM_TARGETS="$OUT/prometheus-targets"
+AM_SECRETS="$OUT/alertmanager-secrets"
 mkdir -p "$PROM_SECRETS" "$PROM_TARGETS" "$AM_SECRETS"
 
 fail() { echo "setup-secrets: $*" >&2; exit 1; }
@@ -52,8 +54,8 @@ esac
 printf '%s' "${ALERT_SLACK_WEBHOOK_URL:-}" > "$AM_SECRETS/slack_webhook_url"
 printf '%s' "${ALERT_SMTP_PASSWORD:-}" > "$AM_SECRETS/smtp_password"
 
-# Prometheus and Alertmanager run as nobody (65534).
-chown -R 65534:65534 "$PROM_SECRETS" "$PROM_TARGETS" "$AM_SECRETS"
+# Prometheus and Alertmanager run as nobody (65534). (The container runs as root; a test run may not.)
+if [ "$(id -u)" = 0 ]; then chown -R 65534:65534 "$PROM_SECRETS" "$PROM_TARGETS" "$AM_SECRETS"; fi
 chmod 0400 "$PROM_SECRETS"/* "$AM_SECRETS"/*
 chmod 0444 "$PROM_TARGETS"/*.json
 echo "setup-secrets: wrote scrape targets and alerting secrets"

@@ -4,7 +4,7 @@
  * Logstash, Kibana and Grafana cannot run here, so their files are checked against hand-written
  * schemas and against each other (mappings vs. visualizations, metric names vs. the registry...).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allExposedNames, METRICS } from "../../src/objects/metrics/registry";
@@ -417,6 +417,50 @@ describe("the compose file", () => {
     // And Grafana's provisioning.
     const gfEnv = Object.keys(compose.services.grafana.environment ?? {});
     for (const m of read("observability/grafana/provisioning/datasources/datasources.yml").matchAll(/\$\{([A-Z_]+)\}/g)) expect(gfEnv).toContain(m[1]);
+  });
+
+  it("setup-secrets.sh, run for real: Worker targets only when configured, valid file_sd JSON, and clear refusals", () => {
+    const runSetup = (env: Record<string, string>) => {
+      const out = mkdtempSync(`${tmpdir()}/pong-setup-`);
+      const r = run("sh", [`${OBS}/setup/setup-secrets.sh`], { env: { PATH: process.env.PATH ?? "", SETUP_OUT: out, ...env } });
+      const result = { ...r, targets: (f: string) => JSON.parse(readFileSync(`${out}/prometheus-targets/${f}`, "utf8")) as unknown };
+      return { result, cleanup: () => rmSync(out, { recursive: true, force: true }) };
+    };
+    // Nothing configured: no Worker target at all (nothing can be "down"), the default Alertmanager.
+    let s = runSetup({});
+    try {
+      expect(s.result.status, s.result.stderr).toBe(0);
+      expect(s.result.targets("pong-worker.json")).toEqual([]);
+      expect(s.result.targets("pong-worker-local.json")).toEqual([]);
+    } finally {
+      s.cleanup();
+    }
+    // Both Workers configured.
+    s = runSetup({ PONG_WORKER_HOST: "pong-edge.example.workers.dev", PONG_WORKER_METRICS_TOKEN: "t0ken-t0ken-t0ken", PONG_LOCAL_WORKER: "host.docker.internal:8787" });
+    try {
+      expect(s.result.status, s.result.stderr).toBe(0);
+      expect(s.result.targets("pong-worker.json")).toEqual([{ targets: ["pong-edge.example.workers.dev"], labels: { env: "production" } }]);
+      expect(s.result.targets("pong-worker-local.json")).toEqual([{ targets: ["host.docker.internal:8787"], labels: { env: "local" } }]);
+      expect(s.result.stdout + s.result.stderr).not.toContain("t0ken");
+    } finally {
+      s.cleanup();
+    }
+    // Refusals, each naming what to set.
+    for (const [env, msg] of [
+      [{ PONG_WORKER_HOST: "pong.example.com" }, "PONG_WORKER_METRICS_TOKEN is empty"],
+      [{ PONG_WORKER_HOST: "https://pong.example.com/", PONG_WORKER_METRICS_TOKEN: "x" }, "PONG_WORKER_HOST must be a host[:port]"],
+      [{ ALERTMANAGER_CONFIG: "alertmanager.slack.yml" }, "needs ALERT_SLACK_WEBHOOK_URL"],
+      [{ ALERTMANAGER_CONFIG: "alertmanager.email.yml" }, "needs ALERT_SMTP_PASSWORD"],
+      [{ ALERTMANAGER_CONFIG: "other.yml" }, "ALERTMANAGER_CONFIG must be"],
+    ] as [Record<string, string>, string][]) {
+      s = runSetup(env);
+      try {
+        expect(s.result.status, JSON.stringify(env)).not.toBe(0);
+        expect(s.result.stderr, JSON.stringify(env)).toContain(msg);
+      } finally {
+        s.cleanup();
+      }
+    }
   });
 
   it("setup scripts are valid shell and never echo a secret", () => {
