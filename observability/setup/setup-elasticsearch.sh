@@ -9,8 +9,8 @@ ES="${ELASTICSEARCH_URL:-http://elasticsearch:9200}"
 DIR=/setup/elasticsearch
 
 for v in ELASTIC_PASSWORD KIBANA_SYSTEM_PASSWORD LOGSTASH_ES_USER LOGSTASH_ES_PASSWORD GRAFANA_ES_USER GRAFANA_ES_PASSWORD; do
-  if [ -z "${!v:-}" ]; then echo "setup-elasticsearch: $v is not set (observability/.env)" >&2; exit 1; fi
-  case "${!v}" in CHANGE_ME*) echo "setup-elasticsearch: $v still has the example value; edit observability/.env" >&2; exit 1 ;; esac
+  # Compose already refuses an empty one (${VAR:?...}); this guards a direct run of the image.
+  if [ -z "${!v:-}" ]; then echo "setup-elasticsearch: $v is not set (.env at the repository root)" >&2; exit 1; fi
 done
 
 # Escapes a value for a double-quoted JSON or curl-config string.

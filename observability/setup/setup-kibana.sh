@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One-shot, after Kibana is healthy (idempotent: overwrite): imports the data view, the saved
-# search, the visualizations and the dashboard from observability/kibana/saved-objects.ndjson.
+# search, the Lens charts and the dashboard from observability/kibana/saved-objects.ndjson.
 set -euo pipefail
 
 KIBANA="${KIBANA_URL:-http://kibana:5601}"

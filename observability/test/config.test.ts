@@ -4,7 +4,7 @@
  * Logstash, Kibana and Grafana cannot run here, so their files are checked against hand-written
  * schemas and against each other (mappings vs. visualizations, metric names vs. the registry...).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allExposedNames, METRICS } from "../../src/observability/metrics/registry";
@@ -61,6 +61,7 @@ describe("Prometheus", () => {
       writeFileSync(`${dir}/secrets/metrics_token_local`, "x");
       writeFileSync(`${dir}/secrets/metrics_token`, "x");
       writeFileSync(`${dir}/targets/pong-worker.json`, "[]");
+      writeFileSync(`${dir}/targets/pong-worker-local.json`, "[]");
       const cfg = read("observability/prometheus/prometheus.yml")
         .replaceAll("/etc/prometheus/alert_rules.yml", `${OBS}/prometheus/alert_rules.yml`)
         .replaceAll("/etc/prometheus/secrets/", `${dir}/secrets/`)
@@ -73,8 +74,17 @@ describe("Prometheus", () => {
     }
   });
 
-  it("scrapes the Worker with a bearer token from a file (never inline), locally and in production, and the stack itself", () => {
-    type Job = { job_name: string; metrics_path?: string; scheme?: string; authorization?: { type?: string; credentials?: string; credentials_file?: string }; static_configs?: { targets: string[]; labels?: Record<string, string> }[]; file_sd_configs?: unknown[] };
+  it("scrapes the Worker with a bearer token from a file (never inline), production over HTTPS, each target only when configured, and the stack itself", () => {
+    type Job = {
+      job_name: string;
+      metrics_path?: string;
+      scheme?: string;
+      authorization?: { type?: string; credentials?: string; credentials_file?: string };
+      static_configs?: { targets: string[]; labels?: Record<string, string> }[];
+      file_sd_configs?: { files: string[] }[];
+      dns_sd_configs?: { names: string[] }[];
+      relabel_configs?: { target_label?: string; replacement?: string }[];
+    };
     const cfg = yaml<{ scrape_configs: Job[]; rule_files: string[] }>("observability/prometheus/prometheus.yml");
     const jobs = new Map(cfg.scrape_configs.map((j) => [j.job_name, j]));
     for (const name of ["pong-worker-local", "pong-worker"]) {
@@ -85,12 +95,23 @@ describe("Prometheus", () => {
       expect(j.authorization?.credentials_file).toMatch(/^\/etc\/prometheus\/secrets\//);
       expect(j.authorization?.credentials).toBeUndefined();
     }
-    expect(jobs.get("pong-worker-local")!.static_configs![0].targets).toEqual(["host.docker.internal:8787"]);
+    // No fixed Worker target: both come from files the setup service writes from .env (an empty
+    // list when unset), so "scrape down" is not red before there is a Worker to scrape.
     expect(jobs.get("pong-worker")!.scheme).toBe("https");
-    expect(jobs.get("pong-worker")!.file_sd_configs).toBeDefined();
+    expect(jobs.get("pong-worker")!.file_sd_configs![0].files).toEqual(["/etc/prometheus/targets/pong-worker.json"]);
+    expect(jobs.get("pong-worker-local")!.file_sd_configs![0].files).toEqual(["/etc/prometheus/targets/pong-worker-local.json"]);
+    for (const name of ["pong-worker-local", "pong-worker"]) expect(jobs.get(name)!.static_configs, name).toBeUndefined();
+    const setup = read("observability/setup/setup-secrets.sh");
+    expect(setup).toContain("targets pong-worker.json");
+    expect(setup).toContain("targets pong-worker-local.json");
     for (const name of ["prometheus", "alertmanager", "node", "grafana"]) expect(jobs.has(name), name).toBe(true);
+    // node-exporter is an opt-in profile: found by DNS, so no target (rather than a down one) without it.
+    expect(jobs.get("node")!.dns_sd_configs![0].names).toEqual(["node-exporter"]);
     // Every job carries an env label (the dashboards' $env variable).
-    for (const j of cfg.scrape_configs) for (const sc of j.static_configs ?? []) expect(sc.labels?.env, j.job_name).toBeTruthy();
+    for (const j of cfg.scrape_configs) {
+      for (const sc of j.static_configs ?? []) expect(sc.labels?.env, j.job_name).toBeTruthy();
+      if (j.dns_sd_configs) expect(j.relabel_configs?.some((r) => r.target_label === "env" && r.replacement), j.job_name).toBe(true);
+    }
     expect(cfg.rule_files).toEqual(["/etc/prometheus/alert_rules.yml"]);
   });
 
@@ -137,14 +158,69 @@ describe("Prometheus", () => {
 });
 
 describe("Alertmanager", () => {
-  it("amtool check-config passes; alerts route to receivers whose webhook URL is a file, not inline", () => {
-    if (need("amtool", "prometheus-alertmanager")) {
-      const r = run("amtool", ["check-config", `${OBS}/alertmanager/alertmanager.yml`]);
-      expect(r.status, r.stdout + r.stderr).toBe(0);
+  const CONFIGS = ["alertmanager.yml", "alertmanager.slack.yml", "alertmanager.email.yml"];
+  type Receiver = { name: string; [integration: string]: unknown };
+  type AmConfig = { global?: Record<string, unknown>; route: { receiver: string; routes?: { receiver: string }[] }; receivers: Receiver[]; inhibit_rules?: { target_matchers: string[] }[] };
+
+  it("amtool check-config passes for the default and both documented options (and rejects a broken copy)", () => {
+    if (!need("amtool", "prometheus-alertmanager")) return;
+    for (const f of CONFIGS) {
+      const r = run("amtool", ["check-config", `${OBS}/alertmanager/${f}`]);
+      expect(r.status, f + r.stdout + r.stderr).toBe(0);
     }
-    const text = read("observability/alertmanager/alertmanager.yml");
-    expect(text).not.toMatch(/hooks\.slack\.com|api_url:\s/);
-    expect(text).toContain("api_url_file: /etc/alertmanager/secrets/slack_webhook_url");
+    const dir = mkdtempSync(`${tmpdir()}/pong-amcheck-`);
+    try {
+      writeFileSync(`${dir}/bad.yml`, read("observability/alertmanager/alertmanager.yml").replace("receiver: ui-only", "receiver: nobody"));
+      expect(run("amtool", ["check-config", `${dir}/bad.yml`]).status).not.toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("the default sends nowhere (a receiver without integrations: nothing retries and fails); the options read their secrets from files", () => {
+    const def = yaml<AmConfig>("observability/alertmanager/alertmanager.yml");
+    const receivers = new Map(def.receivers.map((r) => [r.name, r]));
+    expect(Object.keys(receivers.get(def.route.receiver)!)).toEqual(["name"]);
+    for (const r of def.route.routes ?? []) expect(Object.keys(receivers.get(r.receiver)!)).toEqual(["name"]);
+    const slack = read("observability/alertmanager/alertmanager.slack.yml");
+    expect(slack).not.toMatch(/hooks\.slack\.com|api_url:\s/);
+    expect(slack).toContain("api_url_file: /etc/alertmanager/secrets/slack_webhook_url");
+    const email = yaml<AmConfig>("observability/alertmanager/alertmanager.email.yml");
+    expect(email.global?.smtp_auth_password_file).toBe("/etc/alertmanager/secrets/smtp_password");
+    expect(read("observability/alertmanager/alertmanager.email.yml")).not.toMatch(/smtp_auth_password:/);
+    // The files the setup service writes are the ones the options read; the compose file picks the option.
+    const setup = read("observability/setup/setup-secrets.sh");
+    expect(setup).toContain('"$AM_SECRETS/slack_webhook_url"');
+    expect(setup).toContain('"$AM_SECRETS/smtp_password"');
+    for (const f of CONFIGS) expect(setup, f).toContain(f);
+    expect(read(COMPOSE)).toContain("--config.file=/etc/alertmanager/config/${ALERTMANAGER_CONFIG:-alertmanager.yml}");
+    // Inhibitions name real alerts.
+    const alerts = yaml<{ groups: { rules: { alert: string }[] }[] }>("observability/prometheus/alert_rules.yml").groups.flatMap((g) => g.rules.map((r) => r.alert));
+    for (const f of CONFIGS) {
+      for (const rule of yaml<AmConfig>(`observability/alertmanager/${f}`).inhibit_rules ?? []) {
+        for (const name of rule.target_matchers.join(" ").match(/Pong[A-Za-z]+/g) ?? []) expect(alerts, `${f} inhibits ${name}`).toContain(name);
+      }
+    }
+  });
+});
+
+describe("Caddy (public-ingest profile)", () => {
+  it("`caddy validate` accepts the Caddyfile; it proxies POST / to Logstash's input port and keeps no access log", () => {
+    const text = read("observability/caddy/Caddyfile");
+    expect(text).toContain("reverse_proxy logstash:8080");
+    expect(read("observability/logstash/logstash.conf")).toMatch(/port => 8080/);
+    expect(text.replace(/#[^\n]*/g, "")).not.toMatch(/\blog\b/);
+    if (!need("caddy", "caddy")) return;
+    const env = { ...process.env, LOGSTASH_PUBLIC_HOST: "logs.example.com", HOME: tmpdir(), XDG_DATA_HOME: tmpdir(), XDG_CONFIG_HOME: tmpdir() };
+    const ok = run("caddy", ["validate", "--adapter", "caddyfile", "--config", `${OBS}/caddy/Caddyfile`], { env });
+    expect(ok.status, ok.stdout + ok.stderr).toBe(0);
+    const dir = mkdtempSync(`${tmpdir()}/pong-caddy-`);
+    try {
+      writeFileSync(`${dir}/Caddyfile`, text.replace("reverse_proxy logstash:8080", "reverse_proxi logstash:8080"));
+      expect(run("caddy", ["validate", "--adapter", "caddyfile", "--config", `${dir}/Caddyfile`], { env }).status).not.toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -165,26 +241,78 @@ type Service = {
 type Compose = { services: Record<string, Service>; volumes: Record<string, unknown>; [k: string]: unknown };
 
 const ONE_SHOT = new Set(["setup-secrets", "es-setup", "kibana-setup"]);
-const EXPECTED_SERVICES = ["elasticsearch", "logstash", "kibana", "prometheus", "alertmanager", "grafana", "node-exporter", "es-setup", "kibana-setup", "setup-secrets"];
+const EXPECTED_SERVICES = ["elasticsearch", "logstash", "kibana", "prometheus", "alertmanager", "grafana", "node-exporter", "caddy", "es-setup", "kibana-setup", "setup-secrets"];
+/** Opt-in services and their profile; everything else starts with a plain `up`. */
+const PROFILES: Record<string, string> = { caddy: "public-ingest", "node-exporter": "host-metrics" };
+/** The only ports published beyond loopback: the public-ingest entry (ACME challenge, HTTPS). */
+const PUBLIC_PORTS: Record<string, string[]> = { caddy: ["80:80", "443:443"] };
+
+/** A copy of the compose file in a fresh directory, with `envText` as its .env (null: none). */
+function composeDir(envText: string | null): string {
+  const dir = mkdtempSync(`${tmpdir()}/pong-compose-`);
+  writeFileSync(`${dir}/${COMPOSE}`, read(COMPOSE));
+  if (envText !== null) writeFileSync(`${dir}/.env`, envText);
+  return dir;
+}
+
+/** .env.example with every empty secret filled in, as an operator would. */
+function filledEnv(): string {
+  return read("observability/.env.example").replace(/^([A-Z_]*(?:PASSWORD|_KEY))=$/gm, "$1=filled-in-0123456789abcdefghijklmnopqrstuvwxyz");
+}
+
+/** The environment without anything that could stand in for .env values. */
+const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !/PASSWORD|_KEY|_USER|TOKEN|^COMPOSE_|^ELASTIC|^KIBANA|^LOGSTASH|^GRAFANA|^PONG_|^ALERT/.test(k)));
 
 describe("the compose file", () => {
   const compose = yaml<Compose>(COMPOSE);
 
-  it("passes `docker-compose config -q` (Debian's v1.29) with observability/.env.example, and refuses to start without the .env values", () => {
+  it("the plain `docker-compose -f docker-compose.observability.yml config -q` (Debian's v1.29) passes with a filled-in .env beside the file, no --env-file", () => {
     if (!need("docker-compose", "docker-compose")) return;
-    const ok = run("docker-compose", ["-f", COMPOSE, "--env-file", "observability/.env.example", "config", "-q"], { cwd: ROOT });
-    expect(ok.status, ok.stderr).toBe(0);
-    expect(ok.stdout + ok.stderr).toBe("");
-    const empty = mkdtempSync(`${tmpdir()}/pong-env-`);
+    const dir = composeDir(filledEnv());
     try {
-      writeFileSync(`${empty}/.env`, "");
-      const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/PASSWORD|_KEY|_USER|TOKEN/.test(k)));
-      const missing = run("docker-compose", ["-f", COMPOSE, "--env-file", `${empty}/.env`, "config", "-q"], { cwd: ROOT, env });
-      expect(missing.status).not.toBe(0);
-      expect(missing.stderr).toMatch(/set [A-Z_]+ in observability\/\.env/);
+      const ok = run("docker-compose", ["-f", COMPOSE, "config", "-q"], { cwd: dir, env: cleanEnv() });
+      expect(ok.status, ok.stderr).toBe(0);
+      expect(ok.stdout + ok.stderr).toBe("");
     } finally {
-      rmSync(empty, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("refuses to start, naming the variable, without a .env, with the example's empty secrets, and with each secret left empty", () => {
+    if (!need("docker-compose", "docker-compose")) return;
+    const attempt = (envText: string | null) => {
+      const dir = composeDir(envText);
+      try {
+        return run("docker-compose", ["-f", COMPOSE, "config", "-q"], { cwd: dir, env: cleanEnv() });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    for (const envText of [null, read("observability/.env.example")]) {
+      const r = attempt(envText);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/set [A-Z_]+ in \.env \(cp observability\/\.env\.example \.env\)/);
+    }
+    // Every required variable, one at a time: the message names exactly that one.
+    const required = [...new Set([...read(COMPOSE).matchAll(/\$\{([A-Z_]+):\?/g)].map((m) => m[1]))];
+    expect(required.length).toBeGreaterThanOrEqual(12);
+    for (const v of required) {
+      const r = attempt(filledEnv().replace(new RegExp(`^${v}=.*$`, "m"), `${v}=`));
+      expect(r.status, v).not.toBe(0);
+      expect(r.stderr, v).toContain(`set ${v} in .env`);
+    }
+  });
+
+  it("opt-in services sit in their profiles; every other service starts with a plain `up`", () => {
+    for (const [name, s] of Object.entries(compose.services)) {
+      if (PROFILES[name]) expect(s.profiles, name).toEqual([PROFILES[name]]);
+      else expect(s.profiles, name).toBeUndefined();
+    }
+    // node-exporter's host mount lives only in its profile.
+    for (const [name, s] of Object.entries(compose.services)) if ((s.volumes ?? []).some((v) => v.startsWith("/:"))) expect(PROFILES[name], name).toBe("host-metrics");
+    // The profiles are documented where the operator sets them.
+    const example = read("observability/.env.example");
+    for (const p of Object.values(PROFILES)) expect(example, p).toContain(p);
   });
 
   it("is Compose-spec shaped for v2 too: no top-level name, no healthcheck.start_interval, no version key", () => {
@@ -203,7 +331,10 @@ describe("the compose file", () => {
         expect(s.healthcheck, `${name} has a health check`).toBeDefined();
         expect(s.restart, name).toBe("unless-stopped");
       }
-      for (const p of s.ports ?? []) expect(p, `${name} publishes only on 127.0.0.1`).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
+      for (const p of s.ports ?? []) {
+        if (PUBLIC_PORTS[name]?.includes(p)) continue;
+        expect(p, `${name} publishes only on 127.0.0.1`).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
+      }
     }
     // Setup order: es-setup after a healthy Elasticsearch; its consumers after it completed.
     expect(compose.services["es-setup"].depends_on?.elasticsearch.condition).toBe("service_healthy");
@@ -235,12 +366,14 @@ describe("the compose file", () => {
         .map((l) => l.split("=")[0]),
     );
     expect([...used].filter((v) => !documented.has(v)), "used but not in .env.example").toEqual([]);
-    expect([...documented].filter((v) => !used.has(v)), "in .env.example but unused").toEqual([]);
-    // Example passwords are placeholders the setup scripts refuse.
+    // COMPOSE_PROFILES is read by compose itself, not interpolated.
+    expect([...documented].filter((v) => !used.has(v) && v !== "COMPOSE_PROFILES"), "in .env.example but unused").toEqual([]);
+    // Example secrets are empty: compose refuses them (previous test) until the operator fills them in.
     for (const line of read("observability/.env.example").split("\n")) {
-      if (/^[A-Z_]*(PASSWORD|_KEY)=/.test(line)) expect(line, line).toMatch(/=CHANGE_ME/);
+      if (/^[A-Z_]*(PASSWORD|_KEY)=/.test(line)) expect(line, line).toMatch(/=$/);
     }
-    expect(read("observability/.gitignore")).toMatch(/^\.env$/m);
+    // The operator's copy lives at the repository root and is never committed.
+    expect(read(".gitignore")).toMatch(/^\.env$/m);
   });
 
   it("mounts only files and folders that exist", () => {
@@ -260,6 +393,8 @@ describe("the compose file", () => {
     }
     expect(missing).toEqual([]);
     expect(count).toBeGreaterThanOrEqual(14);
+    // Alertmanager's three configurations are mounted as a folder; the one chosen must be in it.
+    expect(existsSync(`${OBS}/alertmanager/alertmanager.yml`)).toBe(true);
   });
 
   it("mounts what the configs expect where they expect it", () => {
@@ -270,6 +405,8 @@ describe("the compose file", () => {
     expect(vol("kibana-setup")).toContain("./observability/kibana/saved-objects.ndjson:/setup/kibana/saved-objects.ndjson:ro");
     expect(vol("es-setup")).toContain("./observability/elasticsearch/ilm-policy.json:/setup/elasticsearch/ilm-policy.json:ro");
     expect(vol("es-setup")).toContain("./observability/elasticsearch/index-template.json:/setup/elasticsearch/index-template.json:ro");
+    expect(vol("alertmanager")).toContain("./observability/alertmanager:/etc/alertmanager/config:ro");
+    expect(vol("caddy")).toContain("./observability/caddy/Caddyfile:/etc/caddy/Caddyfile:ro");
     const providers = yaml<{ providers: { options: { path: string } }[] }>("observability/grafana/provisioning/dashboards/dashboard_provisioning.yml").providers;
     expect(vol("grafana")).toContain(`./observability/grafana/dashboards:${providers[0].options.path}:ro`);
     // Every variable Logstash's pipeline reads is in its environment.
@@ -280,6 +417,50 @@ describe("the compose file", () => {
     // And Grafana's provisioning.
     const gfEnv = Object.keys(compose.services.grafana.environment ?? {});
     for (const m of read("observability/grafana/provisioning/datasources/datasources.yml").matchAll(/\$\{([A-Z_]+)\}/g)) expect(gfEnv).toContain(m[1]);
+  });
+
+  it("setup-secrets.sh, run for real: Worker targets only when configured, valid file_sd JSON, and clear refusals", () => {
+    const runSetup = (env: Record<string, string>) => {
+      const out = mkdtempSync(`${tmpdir()}/pong-setup-`);
+      const r = run("sh", [`${OBS}/setup/setup-secrets.sh`], { env: { PATH: process.env.PATH ?? "", SETUP_OUT: out, ...env } });
+      const result = { ...r, targets: (f: string) => JSON.parse(readFileSync(`${out}/prometheus-targets/${f}`, "utf8")) as unknown };
+      return { result, cleanup: () => rmSync(out, { recursive: true, force: true }) };
+    };
+    // Nothing configured: no Worker target at all (nothing can be "down"), the default Alertmanager.
+    let s = runSetup({});
+    try {
+      expect(s.result.status, s.result.stderr).toBe(0);
+      expect(s.result.targets("pong-worker.json")).toEqual([]);
+      expect(s.result.targets("pong-worker-local.json")).toEqual([]);
+    } finally {
+      s.cleanup();
+    }
+    // Both Workers configured.
+    s = runSetup({ PONG_WORKER_HOST: "pong-edge.example.workers.dev", PONG_WORKER_METRICS_TOKEN: "t0ken-t0ken-t0ken", PONG_LOCAL_WORKER: "host.docker.internal:8787" });
+    try {
+      expect(s.result.status, s.result.stderr).toBe(0);
+      expect(s.result.targets("pong-worker.json")).toEqual([{ targets: ["pong-edge.example.workers.dev"], labels: { env: "production" } }]);
+      expect(s.result.targets("pong-worker-local.json")).toEqual([{ targets: ["host.docker.internal:8787"], labels: { env: "local" } }]);
+      expect(s.result.stdout + s.result.stderr).not.toContain("t0ken");
+    } finally {
+      s.cleanup();
+    }
+    // Refusals, each naming what to set.
+    for (const [env, msg] of [
+      [{ PONG_WORKER_HOST: "pong.example.com" }, "PONG_WORKER_METRICS_TOKEN is empty"],
+      [{ PONG_WORKER_HOST: "https://pong.example.com/", PONG_WORKER_METRICS_TOKEN: "x" }, "PONG_WORKER_HOST must be a host[:port]"],
+      [{ ALERTMANAGER_CONFIG: "alertmanager.slack.yml" }, "needs ALERT_SLACK_WEBHOOK_URL"],
+      [{ ALERTMANAGER_CONFIG: "alertmanager.email.yml" }, "needs ALERT_SMTP_PASSWORD"],
+      [{ ALERTMANAGER_CONFIG: "other.yml" }, "ALERTMANAGER_CONFIG must be"],
+    ] as [Record<string, string>, string][]) {
+      s = runSetup(env);
+      try {
+        expect(s.result.status, JSON.stringify(env)).not.toBe(0);
+        expect(s.result.stderr, JSON.stringify(env)).toContain(msg);
+      } finally {
+        s.cleanup();
+      }
+    }
   });
 
   it("setup scripts are valid shell and never echo a secret", () => {
@@ -347,12 +528,12 @@ describe("Elasticsearch ILM policy and index template", () => {
 
 describe("the Logstash pipeline", () => {
   const conf = read("observability/logstash/logstash.conf");
-  it("has an http input with basic auth from the environment, the json codec, a date filter on @timestamp, and an ES data-stream output with credentials from the environment", () => {
+  it("has an http input with basic auth from the environment, the json codec, the fallback date filter on _@timestamp, and an ES data-stream output with credentials from the environment", () => {
     expect(conf).toMatch(/input\s*\{\s*http\s*\{/);
     expect(conf).toMatch(/user => "\$\{LOGSTASH_HTTP_USER\}"/);
     expect(conf).toMatch(/password => "\$\{LOGSTASH_HTTP_PASSWORD\}"/);
     expect(conf).toMatch(/codec => json/);
-    expect(conf).toMatch(/date \{[^}]*match => \["@timestamp", "ISO8601"\]/);
+    expect(conf).toMatch(/date \{[^}]*match => \["_@timestamp", "ISO8601", "UNIX_MS"\]/);
     expect(conf).toMatch(/elasticsearch \{/);
     expect(conf).toMatch(/user => "\$\{LOGSTASH_ES_USER\}"/);
     expect(conf).toMatch(/password => "\$\{LOGSTASH_ES_PASSWORD\}"/);
@@ -375,11 +556,51 @@ describe("the Logstash pipeline", () => {
 
 // ------------------------------------------------------------------ Kibana
 
+type LensState = {
+  datasourceStates: { formBased: { layers: Record<string, { columns: Record<string, { label: string; operationType: string; sourceField: string; isBucketed: boolean; params?: unknown }>; columnOrder: string[] }> } };
+  visualization: unknown;
+  query: { query: string; language: string };
+};
+
 describe("Kibana saved objects", () => {
   const lines = read("observability/kibana/saved-objects.ndjson").trim().split("\n");
   const objects = lines.map((l) => JSON.parse(l) as { type: string; id: string; attributes: Record<string, unknown>; references: { name: string; type: string; id: string }[] });
   const props = json<{ template: { mappings: { properties: Record<string, FieldMapping> } } }>("observability/elasticsearch/index-template.json").template.mappings.properties;
   const fieldType = (f: string) => f.split(".").reduce<FieldMapping | undefined>((m, k, i) => (i === 0 ? props[k] : m?.properties?.[k] ?? m?.fields?.[k]), undefined)?.type;
+
+  it("the charts are Lens objects, none a legacy aggregation-based visualization", () => {
+    expect(objects.filter((o) => o.type === "visualization").map((o) => o.id)).toEqual([]);
+    expect(objects.filter((o) => o.type === "lens").length).toBeGreaterThanOrEqual(5);
+  });
+
+  it("each Lens object is internally consistent: a data-view reference per layer, column order = columns, every accessor a column", () => {
+    for (const o of objects.filter((x) => x.type === "lens")) {
+      const state = o.attributes.state as LensState;
+      const layers = state.datasourceStates.formBased.layers;
+      for (const [layerId, layer] of Object.entries(layers)) {
+        expect(o.references, `${o.id} ${layerId}`).toContainEqual({ type: "index-pattern", id: "pong-logs", name: `indexpattern-datasource-layer-${layerId}` });
+        expect([...layer.columnOrder].sort(), o.id).toEqual(Object.keys(layer.columns).sort());
+        for (const c of Object.values(layer.columns)) {
+          const orderBy = (c.params as { orderBy?: { type: string; columnId?: string } } | undefined)?.orderBy;
+          if (orderBy?.type === "column") expect(Object.keys(layer.columns), `${o.id} orderBy`).toContain(orderBy.columnId);
+          expect(c.isBucketed, `${o.id} ${c.label}`).toBe(["date_histogram", "terms"].includes(c.operationType));
+        }
+      }
+      const vis = state.visualization as { layerId?: string; columns?: { columnId: string }[]; layers?: { layerId: string; xAccessor?: string; accessors: string[]; splitAccessor?: string }[] };
+      const visLayers = o.attributes.visualizationType === "lnsXY" ? vis.layers! : [{ layerId: vis.layerId!, accessors: vis.columns!.map((c) => c.columnId) }];
+      expect(visLayers.length, o.id).toBeGreaterThan(0);
+      for (const l of visLayers) {
+        const cols = Object.keys(layers[l.layerId]?.columns ?? {});
+        expect(cols.length, `${o.id}: visualization layer ${l.layerId} has a datasource layer`).toBeGreaterThan(0);
+        for (const a of [...l.accessors, ...("xAccessor" in l && l.xAccessor ? [l.xAccessor] : []), ...("splitAccessor" in l && l.splitAccessor ? [l.splitAccessor] : [])]) expect(cols, `${o.id} accessor ${a}`).toContain(a);
+      }
+    }
+    // Dashboard panels are typed like what they reference.
+    const dash = objects.find((o) => o.type === "dashboard")!;
+    for (const p of JSON.parse(dash.attributes.panelsJSON as string) as { type: string; panelRefName: string }[]) {
+      expect(p.type, p.panelRefName).toBe(dash.references.find((r) => r.name === p.panelRefName)!.type);
+    }
+  });
 
   it("validate per type; ids are unique; every reference resolves", () => {
     const ids = new Set<string>();
@@ -416,11 +637,15 @@ describe("Kibana saved objects", () => {
         for (const m of ss.query.query.matchAll(/([A-Za-z@_.]+)\s*:/g)) expect(fieldType(m[1]), `${o.id}: KQL field ${m[1]}`).toBeDefined();
         if (ss.indexRefName) expect(o.references.map((r) => r.name)).toContain(ss.indexRefName);
       }
-      if (o.type === "visualization") {
-        const vs = JSON.parse(o.attributes.visState as string) as { aggs: { type: string; params: { field?: string } }[] };
-        for (const a of vs.aggs) {
-          if (a.type === "date_histogram") expect(fieldType(a.params.field!), o.id).toBe("date");
-          if (a.type === "terms") expect(fieldType(a.params.field!), `${o.id}: terms on ${a.params.field}`).toBe("keyword");
+      if (o.type === "lens") {
+        const state = o.attributes.state as LensState;
+        for (const m of state.query.query.matchAll(/([A-Za-z@_.]+)\s*:/g)) expect(fieldType(m[1]), `${o.id}: KQL field ${m[1]}`).toBeDefined();
+        for (const layer of Object.values(state.datasourceStates.formBased.layers)) {
+          for (const [id, c] of Object.entries(layer.columns)) {
+            if (c.operationType === "count") expect(c.sourceField, `${o.id} ${id}`).toBe("___records___");
+            if (c.operationType === "date_histogram") expect(fieldType(c.sourceField), `${o.id} ${id}`).toBe("date");
+            if (c.operationType === "terms") expect(fieldType(c.sourceField), `${o.id}: terms on ${c.sourceField}`).toBe("keyword");
+          }
         }
       }
       if (o.type === "search") for (const c of o.attributes.columns as string[]) expect(fieldType(c), `${o.id} column ${c}`).toBeDefined();

@@ -19,7 +19,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { validateAgainstMappings, type FieldMapping } from "../../test/observability/support/mapping";
 import { parseExposition } from "../../test/observability/support/prom";
-import { json, OBS, ROOT } from "./support/repo";
+import { ingest, type LsTimestamp } from "./support/logstash-time";
+import { json, OBS, read, ROOT, yaml } from "./support/repo";
 import { freePort, start, stop, stopAll, tail, waitFor, type Proc } from "./support/procs";
 import { has, need, NOT_RUN_HERE, REQUIRE_TOOLS, run } from "./support/tools";
 
@@ -348,6 +349,14 @@ describeIf("end to end: wrangler dev + Prometheus + a bot match", () => {
     const over = docs.find((d) => d.event === "game.over" && d.gameId === gameId)!;
     expect(over).toMatchObject({ level: "info", service: "game", mode: "2p", reason: "normal" });
     for (const d of docs) expect(validateAgainstMappings(d, MAPPINGS), JSON.stringify(d)).toEqual([]);
+    // Replayed through the pipeline's event-time handling (support/logstash-time.ts): every
+    // document keeps the time the Worker gave it, and none is tagged.
+    const conf = read("observability/logstash/logstash.conf");
+    for (const d of docs) {
+      const e = ingest(conf, d, Date.now());
+      expect(e.tags, JSON.stringify(d)).toEqual([]);
+      expect((e.fields["@timestamp"] as LsTimestamp).epochMs).toBe(Date.parse(String(d["@timestamp"])));
+    }
     expect(await promValue('pong_log_forwarder_events_total{outcome="dropped"}')).toBe(0);
 
     const secrets = [PASSWORD, METRICS_TOKEN, JWT_SECRET, LOGSTASH_PASSWORD, ...tokens];
@@ -397,7 +406,9 @@ describeIf("end to end: wrangler dev + Prometheus + a bot match", () => {
       },
       20_000,
     );
-    expect(rules.length).toBe(8);
+    const declared = yaml<{ groups: { rules: unknown[] }[] }>("observability/prometheus/alert_rules.yml").groups.flatMap((g) => g.rules);
+    expect(declared.length).toBeGreaterThanOrEqual(9);
+    expect(rules.length).toBe(declared.length);
     for (const r of rules) expect(r.health, `${r.name}: ${r.lastError ?? ""}`).toBe("ok");
     expect(rules.filter((r) => r.state === "firing").map((r) => r.name)).toEqual([]);
   }, 30_000);
