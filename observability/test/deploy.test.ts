@@ -33,7 +33,7 @@ describe("npm run deploy: decisions", () => {
     const out = deployConfig(TOML, ID, "/repo");
     expect(out).toContain(`database_id = "${ID}"`);
     expect(out).not.toContain(PLACEHOLDER_DATABASE_ID);
-    expect(out).toMatch(/^main = "\/repo\/src\/worker\/index\.ts"$/m);
+    expect(out).toMatch(/^main = "\/repo\/src\/index\.ts"$/m);
     expect(out).toMatch(/^directory = "\/repo\/dist\/client"$/m);
     expect(out).toMatch(/^migrations_dir = "\/repo\/migrations"$/m);
     const changed = (t: string) => t.split("\n").filter((l) => !/^(database_id|main|directory|migrations_dir) = /.test(l) && !l.startsWith("# GENERATED"));
