@@ -95,7 +95,7 @@ export class GameClient {
 
   input(dir: -1 | 0 | 1): number {
     this.seq += 1;
-    this.ws.send(JSON.stringify({ type: "input", seq: this.seq, dir }));
+    this.ws.send(JSON.stringify({ type: "input", seq: this.seq, tick: 0, dir }));
     return this.seq;
   }
 

@@ -19,6 +19,8 @@ import {
   type SessionPhase,
 } from "../../shared/protocol/messages";
 import type { GameStatus } from "../../shared/protocol/http";
+import { MAX_INPUT_LEAD_TICKS, stateDigest } from "../../shared/timeline";
+import { PROTOCOL_VERSION } from "../../shared/protocol/messages";
 import { encodeSnapshot, viewInto, type SnapshotView } from "../../shared/protocol/snapshot";
 import { sessionConfigFromVars, type SessionConfig } from "./config";
 import { FixedRateClock } from "./fixed-rate-clock";
@@ -519,7 +521,7 @@ export class GameSession extends DurableObject<GameEnv> {
     }
     // 4P with several players left.
     rec.game = eliminateSeat(rec.game, seat);
-    this.broadcast({ type: "player_out", userId: s.userId, username: s.username, seat, side: s.side });
+    this.broadcast({ type: "player_out", userId: s.userId, username: s.username, seat, side: s.side, tick: rec.game.tick, digest: stateDigest(rec.game) });
     if (!anyPresent) {
       await this.abandon(now);
       return;
@@ -567,7 +569,7 @@ export class GameSession extends DurableObject<GameEnv> {
       logEvent("info", "game.started", { gameId: rec.gameId, mode: rec.mode, tournamentId: rec.tournament?.tournamentId });
       this.hooks.onGameStarted?.(rec.mode);
     }
-    this.broadcast({ type: "game_started", tick: rec.game.tick, resumed });
+    this.broadcast({ type: "game_started", tick: rec.game.tick, t0: now, resumed, digest: stateDigest(rec.game) });
     this.startLoop(now);
   }
 
@@ -625,7 +627,7 @@ export class GameSession extends DurableObject<GameEnv> {
       for (const ev of events) {
         if (ev.type === "point") {
           checkpoint = true;
-          this.broadcast({ type: "point", scorer: ev.scorer, side: ev.side, scores: [...rec.game.scores], tick: rec.game.tick });
+          this.broadcast({ type: "point", scorer: ev.scorer, side: ev.side, scores: [...rec.game.scores], tick: rec.game.tick, digest: stateDigest(rec.game) });
         } else if (ev.type === "game_over") {
           over = true;
         }
@@ -901,10 +903,12 @@ export class GameSession extends DurableObject<GameEnv> {
       config: {
         engine: rec.game.config,
         tickHz: rec.config.tickHz,
+        maxLeadTicks: MAX_INPUT_LEAD_TICKS,
         snapshotHz: rec.config.tickHz / rec.config.snapshotEvery,
         rejoinTimeoutS: rec.config.rejoinTimeoutS,
         countdownS: rec.config.countdownS,
       },
+      protocol: PROTOCOL_VERSION,
       tick: rec.game.tick,
       serverTime: Date.now(),
       tournamentId: rec.tournament?.tournamentId ?? null,
@@ -920,6 +924,8 @@ export class GameSession extends DurableObject<GameEnv> {
       scores: result.scores,
       reason: result.reason,
       players: playerInfos(rec),
+      tick: rec.game.tick,
+      digest: stateDigest(rec.game),
     };
   }
 

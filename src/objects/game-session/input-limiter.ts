@@ -1,4 +1,4 @@
-import { INPUT_ABUSE_DROPS_PER_S, INPUT_BURST, INPUT_RATE_PER_S } from "../../shared/protocol/limits";
+import { FRAME_BURST, FRAME_RATE_PER_S } from "../../shared/protocol/limits";
 
 /**
  * Token bucket per socket for input frames: a sustained rate with a small burst. Dropped frames
@@ -13,9 +13,9 @@ export class InputLimiter {
 
   constructor(
     now: number,
-    private readonly ratePerS = INPUT_RATE_PER_S,
-    private readonly burst = INPUT_BURST,
-    private readonly abuseDropsPerS = INPUT_ABUSE_DROPS_PER_S,
+    private readonly ratePerS = FRAME_RATE_PER_S,
+    private readonly burst = FRAME_BURST,
+    private readonly abuseDropsPerS = 120,
   ) {
     this.tokens = ratePerS + burst;
     this.last = now;
