@@ -46,7 +46,9 @@ describe("a 4-player match", () => {
       [users[3].id, "bottom"],
     ]);
     const over = await clients[0].next("game_over", 30_000);
-    const serverPoints = clients[0].messages.filter((m) => m.type === "point").map((m) => m.scorer);
+    const pointMsgs = clients[0].messages.filter((m) => m.type === "point");
+    for (const p of pointMsgs) expect(clients[0].mirror(p.tick).digest()).toBe(p.digest);
+    const serverPoints = pointMsgs.map((m) => m.scorer);
     // The server scored exactly what the engine's rule says: no point for a ball nobody touched,
     // then a point for whoever touched it last.
     expect(serverPoints).toEqual(points.slice(0, serverPoints.length));
@@ -86,9 +88,17 @@ describe("a 4-player match", () => {
     await runDurableObjectAlarm(sessionStub(gameId));
     const out = await clients[0].next("player_out");
     expect(out).toMatchObject({ seat: 3, side: "bottom", userId: users[3].id });
+    expect(out.tick).toBeGreaterThan(0);
     await clients[0].nth("game_started", 2, 8000);
-    const seen = clients[0].snapshots;
-    await clients[0].until(() => clients[0].snapshots > seen + 5 && clients[0].view?.paddles[3].active === false, 5000, "play on with a wall");
+    // Play goes on with a wall: the next authoritative digest matches this side's timeline, in
+    // which seat 3 was eliminated at the tick player_out gave.
+    const checks = clients[0].checks.length;
+    await clients[0].until(() => clients[0].checks.length > checks || clients[0].count("point") > 0, 15_000, "a check or a point after the elimination");
+    const mirror = clients[0].mirror(out.tick);
+    expect(mirror.state.paddles[3].active).toBe(false);
+    expect(mirror.digest()).toBe(out.digest);
+    const last = clients[0].checks.at(-1);
+    if (last && last.tick >= out.tick) expect(clients[0].mirror(last.tick).digest()).toBe(last.digest);
     expect(clients[0].count("game_over")).toBe(0);
     const status = await sessionStub(gameId).status();
     expect(status.phase).toBe("playing");
