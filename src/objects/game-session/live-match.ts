@@ -121,6 +121,10 @@ export class LiveMatch {
   /** Epoch ms at which the next point is due if nobody sends anything more; null if none within the horizon. */
   nextPointAt(): number | null {
     if (!this.clock || this.timeline.over) return null;
+    // The horizon reached without a point (or a point tick reached without one: never, but then
+    // the cache would be stale): look again from here.
+    const cached = this.predicted;
+    if (cached && this.timeline.tick >= (cached.tick ?? cached.until)) this.predicted = undefined;
     if (this.predicted === undefined) {
       const p = this.timeline.predictNextPoint(PREDICTION_HORIZON_TICKS);
       this.predictions++;
