@@ -151,7 +151,7 @@ export class PaddlePredictor {
     this.nextSeq = Math.min(MAX_SEQ, seq + 1);
     this.pending.push({ seq, dir, tick: this.tick + 1 });
     if (this.pending.length > MAX_PENDING) this.pending.shift();
-    return { type: "input", seq, dir };
+    return { type: "input", seq, tick: this.tick + 1, dir };
   }
 
   /** One local simulation tick with the held direction (the engine's paddle rule). */

@@ -1,11 +1,18 @@
 /**
  * Every JSON message of the game WebSocket protocol (docs/protocol.md documents each field).
- * Server -> client snapshots are binary frames (see snapshot.ts); everything else is JSON text.
- * Both the server and the client import these types; the server validates what arrives with
- * `parseClientMessage`, which never throws.
+ * The server's high-rate frames (input relay, digest checks) are binary (see relay.ts);
+ * everything else is JSON text. Both the server and the client import these types; the server
+ * validates what arrives with `parseClientMessage`, which never throws.
  */
 import type { Dir, GameConfig, Mode, Side } from "../engine/types";
+import type { TimelineCheckpoint } from "../timeline/timeline";
 import { MAX_CLIENT_FRAME_BYTES } from "./limits";
+
+/**
+ * Version of the game socket protocol, sent in `welcome`. 2: the match is a timeline of stamped
+ * inputs relayed to every peer (issue 17); 1 was the 30 Hz snapshot stream.
+ */
+export const PROTOCOL_VERSION = 2;
 
 // ---------------------------------------------------------------- shared shapes
 
@@ -27,10 +34,13 @@ export interface PlayerInfo {
   rejoinDeadline: number | null;
 }
 
-/** Configuration a client needs to render and predict. */
+/** Configuration a client needs to simulate the match. */
 export interface PublicConfig {
   engine: GameConfig;
   tickHz: number;
+  /** Largest lead of an input stamp over the server's current tick (see timeline/accept.ts). */
+  maxLeadTicks: number;
+  /** @deprecated protocol 1 only (no snapshots are sent: always 0); removed with the old client. */
   snapshotHz: number;
   rejoinTimeoutS: number;
   countdownS: number;
@@ -47,7 +57,9 @@ export interface WelcomeMsg {
   you: { userId: string; username: string; seat: number; side: Side | null; role: "player" | "spectator"; ack: number };
   players: PlayerInfo[];
   config: PublicConfig;
-  /** Ticks the server has simulated; pairs with snapshot ticks. */
+  /** PROTOCOL_VERSION of the server. */
+  protocol: number;
+  /** The server's current tick (a `sync` with the whole timeline follows once the match exists). */
   tick: number;
   serverTime: number;
   tournamentId: string | null;
@@ -55,7 +67,13 @@ export interface WelcomeMsg {
 export interface PlayerJoinedMsg { type: "player_joined"; player: PlayerInfo }
 export interface MatchReadyMsg { type: "match_ready"; players: PlayerInfo[] }
 export interface CountdownMsg { type: "countdown"; n: number; reason: "start" | "resume" }
-export interface GameStartedMsg { type: "game_started"; tick: number; resumed: boolean }
+/**
+ * The timeline runs (again) from `tick`, due at `t0 + tick / tickHz` s: a resume re-bases `t0` so
+ * ticks continue where the pause froze them. `digest`: of the state at `tick`.
+ */
+export interface GameStartedMsg { type: "game_started"; tick: number; t0: number; resumed: boolean; digest: number }
+/** The timeline froze at `tick` (a player is away); it resumes with `game_started`. */
+export interface PausedMsg { type: "paused"; tick: number; digest: number }
 export interface PlayerLeftMsg {
   type: "player_left";
   userId: string;
@@ -67,15 +85,42 @@ export interface PlayerLeftMsg {
 /** A lobby seat was given up (left the queue, or gone longer than the lobby grace). */
 export interface SeatFreedMsg { type: "seat_freed"; seat: number; userId: string; username: string }
 export interface PlayerRejoinedMsg { type: "player_rejoined"; userId: string; username: string; seat: number }
-export interface PlayerOutMsg { type: "player_out"; userId: string; username: string; seat: number; side: Side }
-export interface PointMsg { type: "point"; scorer: number | null; side: Side; scores: number[]; tick: number }
+/** 4P: the seat was eliminated at `tick` (its side is a wall from then on; the ball is re-served). */
+export interface PlayerOutMsg { type: "player_out"; userId: string; username: string; seat: number; side: Side; tick: number; digest: number }
+/** Authoritative: a ball left the field at `tick`; `digest` is of the state at `tick` (new score included). */
+export interface PointMsg { type: "point"; scorer: number | null; side: Side; scores: number[]; tick: number; digest: number }
 export interface GameOverMsg {
   type: "game_over";
   winner: { seat: number; userId: string; username: string } | null;
   scores: number[];
   reason: EndReason | "abandoned";
   players: PlayerInfo[];
+  /** Tick and digest of the final state (-1 / 0 when the match never started). */
+  tick: number;
+  digest: number;
 }
+/**
+ * The whole match state: the timeline at `tick` (engine state + pending inputs), its clock and
+ * its digest. Sent after `welcome` (join, rejoin, spectators), after a restart, and to a client
+ * that reported a digest mismatch. `running`: the clock runs (false while waiting, counting down
+ * or paused: the timeline is frozen at `tick`). `acks`: last input seq accepted per seat.
+ */
+export interface SyncMsg {
+  type: "sync";
+  tick: number;
+  t0: number;
+  running: boolean;
+  timeline: TimelineCheckpoint;
+  digest: number;
+  acks: number[];
+  reason: "join" | "restart" | "mismatch";
+}
+/** Your input `seq` stamped `stamp` was applied at `tick` instead (it arrived late): run further ahead. */
+export interface InputMovedMsg { type: "input_moved"; seq: number; stamp: number; tick: number }
+/** Your input `seq` was not applied: `too_early` (stamp beyond `maxTick`) or `not_running` (no match clock now). */
+export interface InputRefusedMsg { type: "input_refused"; seq: number; stamp: number; code: "too_early" | "not_running"; maxTick: number; message: string }
+/** Clock sync: your `c` echoed with the server's epoch ms `s` when it answered. */
+export interface TimeMsg { type: "time"; c: number; s: number }
 export type ErrorCode =
   | "bad_json"
   | "bad_message"
@@ -83,7 +128,8 @@ export type ErrorCode =
   | "rate_limited"
   | "not_a_player"
   | "seat_finished"
-  | "game_finished";
+  | "game_finished"
+  | "frame_budget";
 export interface ErrorMsg { type: "error"; code: ErrorCode; message: string }
 
 export type ServerMessage =
@@ -96,24 +142,42 @@ export type ServerMessage =
   | PlayerLeftMsg
   | PlayerRejoinedMsg
   | PlayerOutMsg
+  | PausedMsg
   | PointMsg
   | GameOverMsg
+  | SyncMsg
+  | InputMovedMsg
+  | InputRefusedMsg
+  | TimeMsg
   | ErrorMsg;
 
 // ---------------------------------------------------------------- client -> server
 
-/** A held direction change. `seq` increases by one per input sent; the server acks the last applied. */
-export interface InputMsg { type: "input"; seq: number; dir: Dir }
+/**
+ * A held direction change, stamped with the tick it is for (see timeline/accept.ts). `seq`
+ * increases by one per input sent; notices about this input (`input_moved`, `input_refused`)
+ * carry it, and `welcome.you.ack` / `sync.acks` give the last one accepted.
+ */
+export interface InputMsg { type: "input"; seq: number; tick: number; dir: Dir }
 /** Voluntary resignation: the player forfeits at once. */
 export interface ResignMsg { type: "resign" }
+/** Clock sync: `c` is the client's clock (any number it wants echoed); answered with `time {c, s}`. */
+export interface TimeRequestMsg { type: "time"; c: number }
+/** My simulation disagrees with the server's digest at `tick`: send me a full `sync`. */
+export interface ResyncMsg { type: "resync"; tick: number; digest: number }
 
-export type ClientMessage = InputMsg | ResignMsg;
+export type ClientMessage = InputMsg | ResignMsg | TimeRequestMsg | ResyncMsg;
 
 export type ParseResult =
   | { ok: true; msg: ClientMessage }
   | { ok: false; code: "too_large" | ErrorCode; message: string };
 
 const MAX_SEQ = 2 ** 31 - 1;
+const MAX_TICK = 2 ** 31 - 1;
+
+function isIntIn(v: unknown, min: number, max: number): v is number {
+  return typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
+}
 
 /** Byte length of a text frame, computed cheaply unless it could be near the limit. */
 export function frameBytes(raw: string | ArrayBuffer): number {
@@ -143,17 +207,27 @@ export function parseClientMessage(raw: string | ArrayBuffer): ParseResult {
   const m = data as Record<string, unknown>;
   switch (m.type) {
     case "input": {
-      const { seq, dir } = m;
-      if (typeof seq !== "number" || !Number.isInteger(seq) || seq < 0 || seq > MAX_SEQ) {
-        return { ok: false, code: "bad_message", message: "input.seq must be an integer from 0 to 2^31-1" };
-      }
+      const { seq, tick, dir } = m;
+      if (!isIntIn(seq, 0, MAX_SEQ)) return { ok: false, code: "bad_message", message: "input.seq must be an integer from 0 to 2^31-1" };
+      if (!isIntIn(tick, 0, MAX_TICK)) return { ok: false, code: "bad_message", message: "input.tick must be an integer from 0 to 2^31-1" };
       if (dir !== -1 && dir !== 0 && dir !== 1) {
         return { ok: false, code: "bad_message", message: "input.dir must be -1, 0 or 1" };
       }
-      return { ok: true, msg: { type: "input", seq, dir } };
+      return { ok: true, msg: { type: "input", seq, tick, dir } };
     }
     case "resign":
       return { ok: true, msg: { type: "resign" } };
+    case "time": {
+      const { c } = m;
+      if (typeof c !== "number" || !Number.isFinite(c)) return { ok: false, code: "bad_message", message: "time.c must be a finite number" };
+      return { ok: true, msg: { type: "time", c } };
+    }
+    case "resync": {
+      const { tick, digest } = m;
+      if (!isIntIn(tick, 0, MAX_TICK)) return { ok: false, code: "bad_message", message: "resync.tick must be an integer from 0 to 2^31-1" };
+      if (!isIntIn(digest, 0, 0xffffffff)) return { ok: false, code: "bad_message", message: "resync.digest must be a uint32" };
+      return { ok: true, msg: { type: "resync", tick, digest } };
+    }
     default:
       return {
         ok: false,

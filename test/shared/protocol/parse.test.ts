@@ -2,8 +2,13 @@ import { describe, expect, it } from "vitest";
 import { MAX_CLIENT_FRAME_BYTES, parseClientMessage } from "../../../src/shared/protocol";
 
 describe("parseClientMessage", () => {
-  it("accepts a valid input", () => {
-    expect(parseClientMessage('{"type":"input","seq":3,"dir":-1}')).toEqual({ ok: true, msg: { type: "input", seq: 3, dir: -1 } });
+  it("accepts a valid stamped input", () => {
+    expect(parseClientMessage('{"type":"input","seq":3,"tick":120,"dir":-1}')).toEqual({ ok: true, msg: { type: "input", seq: 3, tick: 120, dir: -1 } });
+  });
+
+  it("accepts a clock-sync request and a resync request", () => {
+    expect(parseClientMessage('{"type":"time","c":1234.5}')).toEqual({ ok: true, msg: { type: "time", c: 1234.5 } });
+    expect(parseClientMessage('{"type":"resync","tick":60,"digest":4294967295}')).toEqual({ ok: true, msg: { type: "resync", tick: 60, digest: 4294967295 } });
   });
 
   it("accepts resign", () => {
@@ -17,11 +22,18 @@ describe("parseClientMessage", () => {
     ['"input"', "bad_message"],
     ['{"seq":1}', "bad_message"],
     ['{"type":"warp"}', "unknown_type"],
-    ['{"type":"input","seq":1,"dir":2}', "bad_message"],
-    ['{"type":"input","seq":1,"dir":"1"}', "bad_message"],
-    ['{"type":"input","seq":-1,"dir":1}', "bad_message"],
-    ['{"type":"input","seq":1.5,"dir":1}', "bad_message"],
-    ['{"type":"input","dir":1}', "bad_message"],
+    ['{"type":"input","seq":1,"tick":0,"dir":2}', "bad_message"],
+    ['{"type":"input","seq":1,"tick":0,"dir":"1"}', "bad_message"],
+    ['{"type":"input","seq":-1,"tick":0,"dir":1}', "bad_message"],
+    ['{"type":"input","seq":1.5,"tick":0,"dir":1}', "bad_message"],
+    ['{"type":"input","tick":0,"dir":1}', "bad_message"],
+    ['{"type":"input","seq":1,"dir":1}', "bad_message"],
+    ['{"type":"input","seq":1,"tick":-1,"dir":1}', "bad_message"],
+    ['{"type":"input","seq":1,"tick":2.5,"dir":1}', "bad_message"],
+    ['{"type":"time"}', "bad_message"],
+    ['{"type":"time","c":"now"}', "bad_message"],
+    ['{"type":"resync","tick":1}', "bad_message"],
+    ['{"type":"resync","tick":1,"digest":-1}', "bad_message"],
   ])("rejects %s as %s", (raw, code) => {
     const r = parseClientMessage(raw);
     expect(r.ok).toBe(false);
