@@ -45,7 +45,8 @@ export interface NetStats {
 export interface FrameTrace {
   at: number;
   tick: number;
-  ball: { x: number; y: number; speed: number };
+  /** As drawn; `speed`, `vx`, `vy`: the engine's (px per tick) at this tick. */
+  ball: { x: number; y: number; speed: number; vx: number; vy: number };
   /** The local player's paddle as drawn (NaN for spectators). */
   own: number;
   phase: string;
@@ -305,7 +306,7 @@ export class NetPlay {
       this.trace.push({
         at: now,
         tick: session.tick + alpha,
-        ball: { x: shown.ball.x, y: shown.ball.y, speed: base.ball.speed },
+        ball: { x: shown.ball.x, y: shown.ball.y, speed: base.ball.speed, vx: base.ball.vx, vy: base.ball.vy },
         own: seat >= 0 ? shown.paddles[seat].pos : Number.NaN,
         phase: base.phase,
         points: base.scores.reduce((a, b) => a + b, 0),
@@ -349,7 +350,8 @@ export class NetPlay {
       this.askResync(performance.now(), this.session.oldestTick);
       return;
     }
-    if (r.before.tick === this.session.tick) this.smoother.correct(r.before, this.session.state);
+    // Also across ticks (a pause that took the simulation back): the picture glides, never jumps.
+    this.smoother.correct(r.before, this.session.state);
   }
 
   private collect(): void {
