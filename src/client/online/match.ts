@@ -237,7 +237,7 @@ export class OnlineMatch {
       const w = window as { __pongNet?: NetStats; __pongTrace?: boolean | FrameTrace[] };
       w.__pongNet = this.net.stats;
       if (w.__pongTrace === true) w.__pongTrace = this.net.trace = [];
-    } else this.net.reconnected(msg);
+    } else this.net.reconnected(msg, now);
     if (rejoin) {
       dismissNotice("game-net");
       showNotice("game-net-back", "info", "Reconnected.", 2500);

@@ -56,6 +56,12 @@ export interface FrameTrace {
 type Outgoing = InputMsg | TimeRequestMsg | ResyncMsg;
 
 const RESYNC_GAP_MS = 2000;
+/**
+ * Own inputs per second, sustained and as a burst: half the server's frame budget (60/s, every
+ * frame counts), so pointer steering that flips direction every frame can never get the socket
+ * closed; a change that finds no token goes out on a later frame (steer is called every frame).
+ */
+const INPUTS_PER_S = 30;
 const TRACE_MAX = 3600;
 
 export class NetPlay {
@@ -99,6 +105,8 @@ export class NetPlay {
   private lastSentDir: Dir | null = null;
   private lastResyncAt = -Infinity;
   private ended = false;
+  private tokens = INPUTS_PER_S;
+  private tokensAt = 0;
 
   constructor(
     readonly welcome: WelcomeMsg,
@@ -136,9 +144,9 @@ export class NetPlay {
   }
 
   /** A new connection: the same match, maybe a new path (measure the clock again). */
-  reconnected(welcome: WelcomeMsg): void {
+  reconnected(welcome: WelcomeMsg, now: number): void {
     this.clockSync.restart();
-    this.roughOffset = welcome.serverTime - performance.now();
+    this.roughOffset = welcome.serverTime - now;
     this.nextSeq = Math.max(this.nextSeq, welcome.you.ack + 1);
     this.lastSentDir = null;
   }
@@ -182,7 +190,7 @@ export class NetPlay {
 
   onPaused(msg: PausedMsg, now: number): void {
     this.clock = null;
-    this.apply(this.session?.freeze(msg.tick));
+    this.apply(this.session?.freeze(msg.tick), now);
     this.claim(msg.tick, msg.digest, "paused", now);
   }
 
@@ -196,7 +204,7 @@ export class NetPlay {
   }
 
   onPlayerOut(msg: PlayerOutMsg, now: number): void {
-    this.apply(this.session?.eliminate(msg.tick, msg.seat));
+    this.apply(this.session?.eliminate(msg.tick, msg.seat), now);
     this.claim(msg.tick, msg.digest, "player_out", now);
   }
 
@@ -204,7 +212,7 @@ export class NetPlay {
     this.ended = true;
     this.clock = null;
     if (tick >= 0 && this.session) {
-      if (this.session.tick > tick) this.apply(this.session.freeze(tick));
+      if (this.session.tick > tick) this.apply(this.session.freeze(tick), now);
       else this.session.advanceTo(tick);
       this.claim(tick, digest, "game_over", now);
       this.verify(now, 0);
@@ -214,13 +222,13 @@ export class NetPlay {
   onInputMoved(msg: InputMovedMsg, now: number): void {
     this.stats.moved++;
     this.lead.onLate(msg.tick - msg.stamp, now);
-    this.apply(this.session?.moveOwnInput(msg.seq, msg.tick));
+    this.apply(this.session?.moveOwnInput(msg.seq, msg.tick), now);
   }
 
   onInputRefused(msg: InputRefusedMsg, now: number): void {
     this.stats.refused++;
     if (msg.code === "too_early") this.lead.onTooEarly(now);
-    this.apply(this.session?.dropOwnInput(msg.seq));
+    this.apply(this.session?.dropOwnInput(msg.seq), now);
   }
 
   onTime(c: number, s: number, now: number): void {
@@ -237,7 +245,7 @@ export class NetPlay {
     this.stats.relays++;
     // A spectator should never need this input in its past: if it does, it watches too close.
     if (this.spectator && frame.tick < session.tick) this.lead.onLate(session.tick - frame.tick, now);
-    this.apply(session.addInput(frame.tick, frame.seat, frame.dir));
+    this.apply(session.addInput(frame.tick, frame.seat, frame.dir), now);
   }
 
   // ------------------------------------------------------------------ local player
@@ -254,9 +262,13 @@ export class NetPlay {
     this.advance(now);
     const stamp = session.tick;
     if (stamp === this.lastSentTick && this.clock) return;
+    this.tokens = Math.min(INPUTS_PER_S, this.tokens + ((now - this.tokensAt) * INPUTS_PER_S) / 1000);
+    this.tokensAt = now;
+    if (this.tokens < 1) return;
+    this.tokens--;
     const seq = this.nextSeq++;
     const r = session.addInput(stamp, seat, dir, seq);
-    this.apply(r);
+    this.apply(r, now);
     this.lastSentTick = stamp;
     this.lastSentDir = dir;
     this.stats.inputs++;
@@ -344,10 +356,10 @@ export class NetPlay {
   }
 
   /** A rewind (or a sync request when the input is older than the history). */
-  private apply(r: Rewind | null | "too_old" | undefined): void {
+  private apply(r: Rewind | null | "too_old" | undefined, now: number): void {
     if (!r || !this.session) return;
     if (r === "too_old") {
-      this.askResync(performance.now(), this.session.oldestTick);
+      this.askResync(now, this.session.oldestTick);
       return;
     }
     // Also across ticks (a pause that took the simulation back): the picture glides, never jumps.
