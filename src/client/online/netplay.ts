@@ -146,6 +146,7 @@ export class NetPlay {
   /** A new connection: the same match, maybe a new path (measure the clock again). */
   reconnected(welcome: WelcomeMsg, now: number): void {
     this.clockSync.restart();
+    this.play.reset();
     this.roughOffset = welcome.serverTime - now;
     this.nextSeq = Math.max(this.nextSeq, welcome.you.ack + 1);
     this.lastSentDir = null;
@@ -232,7 +233,10 @@ export class NetPlay {
   }
 
   onTime(c: number, s: number, now: number): void {
-    this.clockSync.add(c, s, now);
+    const first = this.clockSync.estimate === null;
+    // The first real estimate replaces the rough one from `welcome` (off by a one-way latency,
+    // and no RTT yet): jump to it rather than slew for seconds with stamps that arrive late.
+    if (this.clockSync.add(c, s, now) && first) this.play.reset();
   }
 
   onRelay(frame: RelayFrame, now: number): void {
