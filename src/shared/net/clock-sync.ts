@@ -18,7 +18,7 @@ export interface ClockSyncOptions {
   /** Requests sent back to back at the start (one per `burstGapMs`). Default 5. */
   burst?: number;
   burstGapMs?: number;
-  /** Gap between requests after the burst. Default 5 s. */
+  /** Gap between requests after the burst. Default 10 s (each one wakes the game object: a billed request). */
   steadyGapMs?: number;
 }
 
@@ -51,7 +51,7 @@ export class ClockSync {
     this.window = options.window ?? 16;
     this.burst = options.burst ?? 5;
     this.burstGapMs = options.burstGapMs ?? 120;
-    this.steadyGapMs = options.steadyGapMs ?? 5000;
+    this.steadyGapMs = options.steadyGapMs ?? 10_000;
   }
 
   /** The request to send at `now`, if one is due (the caller sends `{type: "time", c}`). */
