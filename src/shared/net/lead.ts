@@ -8,9 +8,10 @@
  * RTT median does not: jitter and a skewed path. When the server reports an input applied late
  * (`input_moved`), the margin grows at once by how late it was plus a tick; it shrinks slowly
  * (after a quiet hold, a few ms per second) so a short burst of lateness does not leave the game
- * permanently laggier, and never below the measured jitter. A spectator uses the same controller
- * the other way round: it watches `rtt/2 + margin` behind the server so every relayed input
- * arrives before the tick it is for; a relayed input that still comes too late counts as "late".
+ * permanently laggier, and never below half the measured round-trip jitter. A spectator uses the
+ * same controller the other way round: it watches `rtt/2 + margin` behind the server so every
+ * relayed input arrives before the tick it is for; a relayed input that still comes too late
+ * counts as "late".
  */
 
 export interface LeadOptions {
@@ -65,10 +66,13 @@ export class LeadController {
     this.margin = this.minMargin;
   }
 
-  /** The margin now (ms), after its slow decay. */
+  /**
+   * The margin now (ms), after its slow decay, and never below half the round trip's jitter
+   * (`jitterMs`: one leg's share; a delay that hits the way up alone is what makes an input late).
+   */
   marginMs(now: number, jitterMs = 0): number {
     this.update(now);
-    return Math.max(this.margin, Math.min(this.maxMargin, jitterMs));
+    return Math.max(this.margin, Math.min(this.maxMargin, jitterMs / 2));
   }
 
   /** The lead (player) or delay (spectator) in ms: one-way latency plus the margin. */

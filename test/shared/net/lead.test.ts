@@ -11,14 +11,14 @@ describe("LeadController", () => {
     expect(lead.leadMs(150, 0, 0)).toBeCloseTo(95);
   });
 
-  it("grows the margin at once when an input was late, then shrinks it slowly after a quiet hold, never below the floor or the jitter", () => {
+  it("grows the margin at once when an input was late, then shrinks it slowly after a quiet hold, never below the floor or half the round-trip jitter", () => {
     const lead = new LeadController({ tickMs: TICK, initialMarginMs: 20, minMarginMs: 8, holdMs: 3000, decayMsPerS: 4 });
     lead.onLate(2, 1000);
     expect(lead.marginMs(1000)).toBeCloseTo(20 + 3 * TICK);
     expect(lead.marginMs(4000)).toBeCloseTo(20 + 3 * TICK); // still in the hold
     expect(lead.marginMs(9000)).toBeCloseTo(20 + 3 * TICK - 20); // hold until 4000, then 5 s at 4 ms/s
     expect(lead.marginMs(100_000)).toBe(8);
-    expect(lead.marginMs(100_000, 30)).toBe(30);
+    expect(lead.marginMs(100_000, 60)).toBe(30); // half the round trip's jitter: one leg's share
   });
 
   it("drops to the floor when the server says the stamps are too far ahead, and keeps the lead under the server's limit", () => {
