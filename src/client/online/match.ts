@@ -166,7 +166,7 @@ export class OnlineMatch {
         break;
       case "sync":
         if (!net) break;
-        net.onSync(msg, now);
+        net.onSync(msg);
         this.update({ scores: net.state ? [...net.state.scores] : this.info.scores });
         break;
       case "time":

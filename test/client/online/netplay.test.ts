@@ -34,7 +34,7 @@ function sync(): SyncMsg {
 function started(role: "player" | "spectator", now: number): { net: NetPlay; sent: ClientMessage[] } {
   const sent: ClientMessage[] = [];
   const net = new NetPlay(welcome(role), (m) => sent.push(m), now, 0);
-  net.onSync(sync(), now);
+  net.onSync(sync());
   for (let i = 0; i < 5; i++) {
     const c = now - 1000 + i * 100;
     net.onTime(c, c + ONE_WAY + OFFSET, c + 2 * ONE_WAY);
@@ -115,5 +115,23 @@ describe("NetPlay", () => {
     const inputs = sent.filter((m) => m.type === "input").length;
     expect(inputs).toBeGreaterThan(40);
     expect(inputs).toBeLessThanOrEqual(30 + 60);
+  });
+
+  it("a sync after a mismatch replaces the simulation and keeps the own inputs still on their way", () => {
+    const { net, sent } = started("player", 2000);
+    net.frame(2000);
+    net.steer(-1, 2001);
+    const stamp = (sent.find((m) => m.type === "input") as { tick: number }).tick;
+    // The server is behind (its present) and has not received the input yet.
+    const server = MatchTimeline.start(defaultConfig("2p", { winScore: 50 }), 9);
+    server.stepTo(serverTick(2001));
+    net.onSync({ type: "sync", tick: server.tick, t0: T0, running: true, timeline: server.checkpoint(), digest: server.digest(), acks: [-1, -1], reason: "mismatch" });
+    expect(net.stats.syncs).toBe(2);
+    net.frame(2300);
+    // The own input is applied at its stamp in the new simulation too: same as the server will have.
+    server.addInput({ tick: stamp, seat: 0, dir: -1 });
+    server.stepTo(net.state!.tick);
+    expect(net.state!.paddles[0].pos).toBe(server.state.paddles[0].pos);
+    expect(net.state!.paddles[0].pos).toBeLessThan(300);
   });
 });
