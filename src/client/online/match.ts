@@ -21,6 +21,7 @@ import { dismissNotice, showNotice } from "../notices";
 import { onlineApi } from "./api";
 import { NetPlay, type FrameTrace, type NetStats } from "./netplay";
 import { ReconnectingSocket } from "./socket";
+
 export type ConnState = "connecting" | "open" | "reconnecting" | "ended";
 
 export interface MatchEnd {
