@@ -100,7 +100,7 @@ export class ReconnectingSocket {
     ws.onclose = (event) => this.closed(event.code, event.reason, opened);
   }
 
-  /** Sends a ping now (e.g. snapshots stopped coming): a dead connection shows within pongTimeoutMs. */
+  /** Sends a ping now: a dead connection shows within pongTimeoutMs. */
   probe(): void {
     if (!this.pingSentAt && this.send(PING_TEXT)) this.pingSentAt = this.lastPingAt = performance.now();
   }

@@ -1,7 +1,10 @@
 /**
- * Netcode helpers shared by the browser client and the benchmark bots: prediction with
- * reconciliation for the local paddle, and the interpolation buffer for everything else.
- * Pure and deterministic (no DOM, no clock: time is passed in).
+ * The client's netcode (issue 17), shared by the browser client and the benchmark bots: clock
+ * sync, the lead over the server, the rollback session on top of the shared MatchTimeline, and
+ * render smoothing. Pure and deterministic (no DOM, no clock: time is always passed in).
  */
-export { PaddlePredictor, type PaddlePredictorOptions, type PendingInput, type ReconcileResult, type ServerPaddle } from "./predictor";
-export { InterpolationBuffer, type InterpolatedFrame, type InterpolationOptions } from "./interpolation";
+export { ClockSync, type ClockEstimate, type ClockSyncOptions } from "./clock-sync";
+export { LeadController, PlayClock, type LeadOptions } from "./lead";
+export { RollbackSession, type Rewind, type SessionOptions, type Verdict } from "./rollback";
+export { RenderSmoother, type SmootherOptions } from "./smoothing";
+export { DigestChecks, type DigestClaim } from "./digest-checks";

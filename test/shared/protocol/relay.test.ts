@@ -1,8 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decodeRelay, encodeRelayCheck, encodeRelayInput, RELAY_CHECK_BYTES, RELAY_INPUT_BYTES, RelayDecodeError } from "../../../src/shared/protocol/relay";
-import { encodeSnapshot, viewOf } from "../../../src/shared/protocol/snapshot";
-import { createGame, defaultConfig, type Dir } from "../../../src/shared/engine";
+import type { Dir } from "../../../src/shared/engine";
 
 describe("relay frames", () => {
   it("round-trip an input relay in 6 bytes and a digest check in 9", () => {
@@ -18,10 +17,13 @@ describe("relay frames", () => {
     );
   });
 
-  it("refuses anything else with a RelayDecodeError (an old snapshot, a short frame, a bad direction)", () => {
-    const snapshot = encodeSnapshot(viewOf(createGame(defaultConfig("2p"), 1), [-1, -1]), null);
-    const snapshotBytes = new Uint8Array(snapshot).slice().buffer as ArrayBuffer;
-    expect(() => decodeRelay(snapshotBytes)).toThrow(RelayDecodeError);
+  it("refuses anything else with a RelayDecodeError (a protocol-1 snapshot kind, a short frame, a bad direction)", () => {
+    // Protocol 1's snapshot frames started with kind 1 (full) or 2 (delta); a stray one must not decode.
+    for (const kind of [1, 2]) {
+      const old = new Uint8Array(RELAY_INPUT_BYTES);
+      old[0] = kind;
+      expect(() => decodeRelay(old.buffer)).toThrow(RelayDecodeError);
+    }
     expect(() => decodeRelay(new ArrayBuffer(0))).toThrow(RelayDecodeError);
     expect(() => decodeRelay(encodeRelayInput(1, 0, 1).slice(0, 5))).toThrow(RelayDecodeError);
     const bad = encodeRelayInput(1, 0, 1);
