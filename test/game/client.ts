@@ -1,19 +1,37 @@
-/** A test game client: a real WebSocket to the Worker (inside workerd), with awaitable messages. */
+/**
+ * A test game client: a real WebSocket to the Worker (inside workerd), with awaitable messages,
+ * speaking protocol 2. It keeps what it needs to check the server: the relayed inputs and digest
+ * checks (binary), its own inputs with the tick each was finally applied at, and a mirror of the
+ * match (`mirror()`: the last `sync` plus every input and elimination since, on a MatchTimeline).
+ */
 import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import type { ServerMessage } from "../../src/shared/protocol/messages";
-import { decodeSnapshot, SnapshotDecodeError, type SnapshotView } from "../../src/shared/protocol/snapshot";
+import type { Dir } from "../../src/shared/engine/types";
+import type { ServerMessage, SyncMsg } from "../../src/shared/protocol/messages";
+import { decodeRelay } from "../../src/shared/protocol/relay";
+import { MatchTimeline, tickAt } from "../../src/shared/timeline";
 import type { InitOptions } from "../../src/objects/game-session/game-session";
 import { register, type Registered } from "../worker/helpers";
 
 export type Msg = ServerMessage;
+/** An input or a 4P elimination, at the tick the server applied it. */
+export type TimelineEntry = { tick: number; seat: number; dir: Dir; seq?: number } | { tick: number; seat: number; out: true };
 
 export class GameClient {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly messages: any[] = [];
-  snapshots = 0;
-  view: SnapshotView | null = null;
+  /** Binary frames received (input relays + digest checks). */
+  binary = 0;
+  readonly relays: { tick: number; seat: number; dir: Dir }[] = [];
+  readonly checks: { tick: number; digest: number }[] = [];
+  /** Inputs and eliminations since the last sync, at their final ticks. */
+  entries: TimelineEntry[] = [];
+  lastSync: SyncMsg | null = null;
+  seat = -1;
+  tickHz = 60;
   closed: { code: number; reason: string } | null = null;
+  private t0: number | null = null;
+  private frozenTick = 0;
   private waiters: (() => void)[] = [];
   private seq = 0;
 
@@ -25,14 +43,14 @@ export class GameClient {
     ws.binaryType = "arraybuffer";
     ws.addEventListener("message", (e) => {
       if (typeof e.data === "string") {
-        if (e.data !== "pong") this.messages.push(JSON.parse(e.data));
+        if (e.data !== "pong") this.onJson(JSON.parse(e.data));
       } else {
-        this.snapshots++;
-        try {
-          this.view = decodeSnapshot(e.data as ArrayBuffer, this.view);
-        } catch (err) {
-          if (!(err instanceof SnapshotDecodeError)) throw err;
-        }
+        this.binary++;
+        const f = decodeRelay(e.data as ArrayBuffer);
+        if (f.kind === "input") {
+          this.relays.push({ tick: f.tick, seat: f.seat, dir: f.dir });
+          this.entries.push({ tick: f.tick, seat: f.seat, dir: f.dir });
+        } else this.checks.push({ tick: f.tick, digest: f.digest });
       }
       this.wake();
     });
@@ -53,6 +71,57 @@ export class GameClient {
     if (res.status !== 101 || !res.webSocket) throw new Error(`upgrade failed: ${res.status} ${await res.text()}`);
     res.webSocket.accept();
     return new GameClient(res.webSocket, user);
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private onJson(m: any): void {
+    this.messages.push(m);
+    if (m.type === "welcome") {
+      this.seat = m.you.seat;
+      this.tickHz = m.config.tickHz;
+      this.seq = Math.max(this.seq, m.you.ack);
+    } else if (m.type === "sync") {
+      this.lastSync = m;
+      this.entries = [];
+      this.t0 = m.running ? m.t0 : null;
+      this.frozenTick = m.tick;
+    } else if (m.type === "game_started") {
+      this.t0 = m.t0;
+    } else if (m.type === "paused") {
+      this.t0 = null;
+      this.frozenTick = m.tick;
+    } else if (m.type === "input_moved") {
+      const own = this.entries.find((e) => "seq" in e && e.seq === m.seq);
+      if (own) own.tick = m.tick;
+    } else if (m.type === "input_refused") {
+      this.entries = this.entries.filter((e) => !("seq" in e && e.seq === m.seq));
+    } else if (m.type === "player_out") {
+      this.entries.push({ tick: m.tick, seat: m.seat, out: true });
+    }
+  }
+
+  /** The server's current tick as this client estimates it (same machine: same clock). */
+  tickNow(): number {
+    return this.t0 === null ? this.frozenTick : Math.max(this.frozenTick, tickAt({ t0: this.t0, tickHz: this.tickHz }, Date.now()));
+  }
+
+  /**
+   * The match as this client can compute it at `tick`: the last sync, then every input and
+   * elimination it knows of, stepped with the shared timeline.
+   */
+  mirror(tick: number): MatchTimeline {
+    if (!this.lastSync) throw new Error("no sync yet");
+    const tl = MatchTimeline.restore(this.lastSync.timeline);
+    const entries = [...this.entries].sort((a, b) => a.tick - b.tick);
+    for (const e of entries) {
+      if (e.tick > tick) break;
+      if ("out" in e) {
+        tl.stepTo(e.tick);
+        tl.eliminate(e.seat);
+      } else if (e.tick >= tl.tick) tl.addInput({ tick: e.tick, seat: e.seat, dir: e.dir });
+    }
+    tl.stepTo(tick);
+    return tl;
   }
 
   private wake(): void {
@@ -93,9 +162,11 @@ export class GameClient {
     return this.messages.filter((m) => m.type === type).length;
   }
 
-  input(dir: -1 | 0 | 1): number {
+  /** Sends an input stamped `tick` (default: the current tick plus a small lead). Returns its seq. */
+  input(dir: Dir, tick = this.tickNow() + 2): number {
     this.seq += 1;
-    this.ws.send(JSON.stringify({ type: "input", seq: this.seq, tick: 0, dir }));
+    this.ws.send(JSON.stringify({ type: "input", seq: this.seq, tick, dir }));
+    if (this.seat >= 0) this.entries.push({ tick, seat: this.seat, dir, seq: this.seq });
     return this.seq;
   }
 

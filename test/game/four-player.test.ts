@@ -27,7 +27,17 @@ function seedWithNoTouchThenScore(winScore: number): { seed: number; points: (nu
   throw new Error("no suitable seed");
 }
 
+/** The match row, waited for a little: it is written after game_over is announced (and retried by alarm). */
 async function matchRow(gameId: string) {
+  for (let i = 0; i < 50; i++) {
+    const row = await matchRowNow(gameId);
+    if (row) return row;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return matchRowNow(gameId);
+}
+
+async function matchRowNow(gameId: string) {
   return env.DB.prepare("SELECT mode, winner_id, reason, (SELECT count(*) FROM match_players WHERE match_id = ?1) AS players FROM matches WHERE id = ?1")
     .bind(gameId)
     .first<{ mode: string; winner_id: string; reason: string; players: number }>();
@@ -46,7 +56,9 @@ describe("a 4-player match", () => {
       [users[3].id, "bottom"],
     ]);
     const over = await clients[0].next("game_over", 30_000);
-    const serverPoints = clients[0].messages.filter((m) => m.type === "point").map((m) => m.scorer);
+    const pointMsgs = clients[0].messages.filter((m) => m.type === "point");
+    for (const p of pointMsgs) expect(clients[0].mirror(p.tick).digest()).toBe(p.digest);
+    const serverPoints = pointMsgs.map((m) => m.scorer);
     // The server scored exactly what the engine's rule says: no point for a ball nobody touched,
     // then a point for whoever touched it last.
     expect(serverPoints).toEqual(points.slice(0, serverPoints.length));
@@ -86,9 +98,17 @@ describe("a 4-player match", () => {
     await runDurableObjectAlarm(sessionStub(gameId));
     const out = await clients[0].next("player_out");
     expect(out).toMatchObject({ seat: 3, side: "bottom", userId: users[3].id });
+    expect(out.tick).toBeGreaterThanOrEqual(0);
     await clients[0].nth("game_started", 2, 8000);
-    const seen = clients[0].snapshots;
-    await clients[0].until(() => clients[0].snapshots > seen + 5 && clients[0].view?.paddles[3].active === false, 5000, "play on with a wall");
+    // Play goes on with a wall: the next authoritative digest matches this side's timeline, in
+    // which seat 3 was eliminated at the tick player_out gave.
+    const checks = clients[0].checks.length;
+    await clients[0].until(() => clients[0].checks.length > checks || clients[0].count("point") > 0, 15_000, "a check or a point after the elimination");
+    const mirror = clients[0].mirror(out.tick);
+    expect(mirror.state.paddles[3].active).toBe(false);
+    expect(mirror.digest()).toBe(out.digest);
+    for (const c of clients[0].checks.slice(checks)) expect(clients[0].mirror(c.tick).digest()).toBe(c.digest);
+    for (const p of clients[0].messages.filter((m) => m.type === "point")) expect(clients[0].mirror(p.tick).digest()).toBe(p.digest);
     expect(clients[0].count("game_over")).toBe(0);
     const status = await sessionStub(gameId).status();
     expect(status.phase).toBe("playing");

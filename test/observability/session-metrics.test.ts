@@ -48,8 +48,8 @@ const lastGauge = (rs: MetricsReport[], n: string) => {
 
 afterEach(() => vi.restoreAllMocks());
 
-describe("on the tick path", () => {
-  it("only counts; one report per TICK_FLUSH_MS of ticks; never a timer", async () => {
+describe("on the hot path (alarms, relayed frames)", () => {
+  it("only counts; one report per TICK_FLUSH_MS; never a timer", async () => {
     let now = 1_000_000;
     const { env, reports } = fakeEnv();
     const m = new SessionMetrics(env, () => now);
@@ -61,15 +61,15 @@ describe("on the tick path", () => {
       timers.mockClear();
       intervals.mockClear();
     };
-    m.hooks.onTick(2, 0); // first tick: the first flush of this instance
+    m.hooks.onAlarm(2); // first alarm: the first flush of this instance
     noTimers();
     await settle();
     timers.mockClear();
     expect(reports).toHaveLength(1);
     for (let i = 0; i < 299; i++) {
       now += 16;
-      m.hooks.onTick(i % 5, i === 100 ? 2 : 0);
-      m.hooks.onSent(120, 2, "snapshot");
+      m.hooks.onAlarm(i % 5);
+      m.hooks.onSent(6, 2, "binary");
       m.hooks.onReceived(30, "ok");
     }
     noTimers();
@@ -78,15 +78,15 @@ describe("on the tick path", () => {
     timers.mockClear();
     expect(reports).toHaveLength(1);
     now = 1_000_000 + TICK_FLUSH_MS;
-    m.hooks.onTick(1, 0);
+    m.hooks.onAlarm(1);
     noTimers();
     await settle();
     expect(reports).toHaveLength(2);
     const tick = reports.flatMap((r) => r.histograms ?? []).filter((h) => h.n === "pong_tick_lateness_seconds");
     expect(tick.reduce((a, h) => a + h.c, 0)).toBe(301);
-    expect(counter(reports, "pong_ticks_skipped_total")).toBe(2);
-    expect(counter(reports, "pong_websocket_messages_sent_total", { kind: "snapshot" })).toBe(598);
-    expect(counter(reports, "pong_websocket_sent_bytes_total", { kind: "snapshot" })).toBe(598 * 120);
+    expect(counter(reports, "pong_ticks_skipped_total")).toBe(0);
+    expect(counter(reports, "pong_websocket_messages_sent_total", { kind: "binary" })).toBe(598);
+    expect(counter(reports, "pong_websocket_sent_bytes_total", { kind: "binary" })).toBe(598 * 6);
     expect(counter(reports, "pong_websocket_messages_received_total", { outcome: "ok" })).toBe(299);
   });
 });
@@ -174,14 +174,23 @@ describe("the socket gauge", () => {
     expect(counter(reports, "pong_websocket_closes_total", { reason: "client" })).toBe(1);
   });
 
-  it("takes the exact count from snapshot broadcasts (a woken instance starts from deltas)", async () => {
+  it("counts each reported digest mismatch, reported at once", async () => {
+    const { env, reports } = fakeEnv();
+    const m = new SessionMetrics(env);
+    m.hooks.onDesync();
+    m.hooks.onDesync();
+    await settle();
+    expect(counter(reports, "pong_game_desyncs_total")).toBe(2);
+  });
+
+  it("takes the exact count from a frame sent to every socket (a woken instance starts from deltas)", async () => {
     const { env, reports } = fakeEnv();
     const m = new SessionMetrics(env);
     m.hooks.onSaved(rec("paused", [true, false]));
     m.hooks.onSocketOpen("player"); // delta +1: this instance does not know the count
     await settle();
     expect(reports.at(-1)!.gaugeAdd).toEqual([{ n: "pong_websockets_open", l: {}, v: 1 }]);
-    m.hooks.onSent(100, 3, "snapshot"); // the object has 3 sockets
+    m.hooks.onSocketCount(3); // a digest check reached the object's 3 sockets
     m.hooks.onSaved(rec("playing", [true, true]));
     await settle();
     expect(reports.at(-1)!.gaugeSet).toEqual(expect.arrayContaining([{ n: "pong_websockets_open", l: {}, v: 3 }]));

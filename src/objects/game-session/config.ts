@@ -1,5 +1,4 @@
 import type { Mode } from "../../shared/engine/types";
-import type { TickDriverKind } from "./tick-driver";
 
 /** Server-side rules of one game, frozen into its storage at creation (a deploy never changes a live game's rules). */
 export interface SessionConfig {
@@ -7,9 +6,6 @@ export interface SessionConfig {
   rejoinTimeoutS: number;
   countdownS: number;
   tickHz: number;
-  /** Simulation ticks per snapshot broadcast (60 Hz / 2 = 30 Hz snapshots). */
-  snapshotEvery: number;
-  driver: TickDriverKind;
   /** Seconds a finished game keeps its storage before deleting it. */
   cleanupGraceS: number;
   /** Seconds a lobby may wait with nobody connected before it is abandoned. */
@@ -30,8 +26,6 @@ export interface GameVars {
   REJOIN_TIMEOUT_S?: string;
   COUNTDOWN_S?: string;
   TICK_HZ?: string;
-  SNAPSHOT_HZ?: string;
-  TICK_DRIVER?: string;
 }
 
 function intVar(raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -40,15 +34,12 @@ function intVar(raw: string | undefined, fallback: number, min: number, max: num
 }
 
 export function sessionConfigFromVars(vars: GameVars, mode: Mode): SessionConfig {
-  const tickHz = intVar(vars.TICK_HZ, 60, 10, 120);
-  const snapshotHz = intVar(vars.SNAPSHOT_HZ, 30, 1, tickHz);
   return {
     winScore: mode === "4p" ? intVar(vars.WIN_SCORE_4P, 3, 1, 99) : intVar(vars.WIN_SCORE, 5, 1, 99),
     rejoinTimeoutS: intVar(vars.REJOIN_TIMEOUT_S, 30, 1, 600),
     countdownS: intVar(vars.COUNTDOWN_S, 3, 0, 10),
-    tickHz,
-    snapshotEvery: Math.max(1, Math.round(tickHz / snapshotHz)),
-    driver: vars.TICK_DRIVER === "alarm" ? "alarm" : "timer",
+    // The engine's speeds are per tick and tuned for 60; other rates exist for tests and benches.
+    tickHz: intVar(vars.TICK_HZ, 60, 10, 120),
     cleanupGraceS: 60,
     lobbyIdleS: 600,
     lobbyGraceS: 10,

@@ -3,26 +3,32 @@ import type { SessionRecord } from "./record";
 
 /**
  * What a GameSession tells the rest of the system. Kept behind an interface so the object stays
- * a thin adapter and each concern (D1 rows, tournament reports, metrics) lives in its own module.
+ * a thin lifecycle and each concern (D1 rows, tournament reports, logs, metrics) lives in its own
+ * module (session-hooks.ts wires them: the only game-session file importing db, log and metrics).
  */
 export interface SessionHooks {
-  /** Writes the match row. Must be idempotent by game id: it may be retried. */
-  recordResult?(rec: SessionRecord): Promise<void>;
-  /** Tells the tournament the result. Must be idempotent by game id: it is retried until it resolves. */
+  log(level: "info" | "warn" | "error", event: string, fields: Record<string, unknown>): void;
+  /** Writes the match row. Idempotent by game id. Resolves true when done (or never possible), false to retry. */
+  recordResult?(rec: SessionRecord): Promise<boolean>;
+  /** Tells the tournament the result. Idempotent by game id: retried until it resolves. */
   reportResult?(rec: SessionRecord): Promise<void>;
   /** After every checkpoint (phase change, point): for the live-games list. Must not block. */
   onSaved?(rec: SessionRecord): void;
   onGameStarted?(mode: Mode): void;
   onGameOver?(mode: Mode, reason: string, durationS: number): void;
   onRejoin?(outcome: "rejoined" | "expired"): void;
-  /** Each time the loop runs due ticks: how late the first one was against its schedule. */
-  onTick?(latenessMs: number, skipped: number): void;
-  /** One frame sent to `sockets` sockets (a snapshot is serialized once, sent to all). */
-  onSent?(bytes: number, sockets: number, kind: "snapshot" | "json"): void;
+  /** Each alarm: how late it ran against the time it was set for (a predicted point, a countdown second...). */
+  onAlarm?(latenessMs: number): void;
+  /** One frame sent to `sockets` sockets (serialized once, sent to all). */
+  onSent?(bytes: number, sockets: number, kind: "binary" | "json"): void;
+  /** A frame just went to every socket of the object: their exact number. */
+  onSocketCount?(sockets: number): void;
   /** One frame received from a client, and what became of it. */
   onReceived?(bytes: number, outcome: "ok" | "invalid" | "dropped" | "too_large"): void;
   onSocketOpen?(role: "player" | "spectator"): void;
   onSocketClose?(reason: "client" | "error" | "replaced" | "game_over" | "too_large" | "abuse" | "out" | "heartbeat"): void;
+  /** A client reported a digest mismatch (and got a full sync). */
+  onDesync?(): void;
   /** The object was (re)built in memory: new instance after eviction, restart or hibernation. */
   onWake?(): void;
 }

@@ -1,5 +1,6 @@
-import type { GameState, Mode, Side } from "../../shared/engine/types";
+import type { Mode, Side } from "../../shared/engine/types";
 import type { EndReason, PlayerInfo, SessionPhase } from "../../shared/protocol/messages";
+import type { TickClock, TimelineCheckpoint } from "../../shared/timeline";
 import type { SessionConfig } from "./config";
 
 /** One seat of a game: who holds it and whether they are here. */
@@ -29,8 +30,9 @@ export interface GameResult {
 
 /**
  * Everything a GameSession must survive eviction with, stored under one key so every checkpoint
- * is one atomic write. The engine state inside is a checkpoint (taken at every point and phase
- * change), not the live state of every tick.
+ * is one atomic write. The timeline inside is a checkpoint (taken at every point, phase change and
+ * now and then), not the live state: the inputs accepted since are in the senders' socket
+ * attachments, so the live state is rebuilt exactly (checkpoint + attachments, stepped to now).
  */
 export interface SessionRecord {
   gameId: string;
@@ -46,9 +48,14 @@ export interface SessionRecord {
   startedAt: number | null;
   endedAt: number | null;
   countdown: { endsAt: number; reason: "start" | "resume"; lastSent: number } | null;
-  game: GameState;
-  /** Last input seq applied per seat (acknowledged in snapshots). */
+  /** The match timeline at its last checkpoint. */
+  timeline: TimelineCheckpoint;
+  /** The match clock while the timeline runs; null while it is frozen (lobby, countdown, pause, end). */
+  clock: TickClock | null;
+  /** Per seat, the last input seq the checkpoint includes (later ones live in socket attachments). */
   acks: number[];
+  /** Epoch ms of the last checkpoint of a running timeline. */
+  checkpointAt: number;
   result: GameResult | null;
   /** The D1 match row has been written. */
   recorded: boolean;

@@ -1,53 +1,43 @@
 import { createDb } from "../../worker/db/client";
-import { recordMatch } from "../../worker/db/matches";
+import { recordMatch, RecordMatchError } from "../../worker/db/matches";
 import type { GameEnv } from "../env";
 import { logEvent } from "../log";
 import { SessionMetrics } from "../metrics/session-metrics";
 import type { SessionHooks } from "./hooks";
 import type { SessionRecord } from "./record";
 
-/** The production wiring of a GameSession's hooks: D1 rows and the live-games list. */
+/**
+ * The production wiring of a GameSession's hooks: D1 rows, tournament reports, the live-games
+ * list, logs and metrics. The one game-session file that imports db, log and metrics.
+ */
 export function createSessionHooks(env: GameEnv): SessionHooks {
   // Metrics hooks (counted in memory, reported in batches; see src/objects/metrics/session-metrics.ts).
   const metrics = new SessionMetrics(env);
   return {
     ...metrics.hooks,
 
-    async recordResult(rec: SessionRecord): Promise<void> {
-      const result = rec.result;
-      if (!result || result.reason === "abandoned" || result.winnerSeat === null) return;
-      const winner = rec.seats[result.winnerSeat];
-      if (!winner) return;
-      const players = rec.seats.flatMap((s, seat) => (s ? [{ userId: s.userId, seat, side: s.side, score: result.scores[seat] ?? 0 }] : []));
-      await recordMatch(createDb(env.DB), {
-        id: rec.gameId,
-        mode: rec.tournament ? "tournament" : rec.mode,
-        players,
-        winnerId: winner.userId,
-        reason: result.reason,
-        startedAt: rec.startedAt ?? rec.createdAt,
-        endedAt: rec.endedAt ?? Date.now(),
-        tournamentId: rec.tournament?.tournamentId ?? null,
-      });
+    log(level, event, fields) {
+      logEvent(level, event, fields);
+    },
+
+    async recordResult(rec: SessionRecord): Promise<boolean> {
+      try {
+        await writeMatchRow(env, rec);
+        return true;
+      } catch (err) {
+        logEvent("error", "game.record_failed", { gameId: rec.gameId, error: err });
+        // A row D1 can never take (e.g. an account deleted meanwhile) is not retried forever.
+        return err instanceof RecordMatchError;
+      }
     },
 
     /** Tells the tournament; any answer (applied, duplicate, stale) acknowledges, a throw is retried. */
     async reportResult(rec: SessionRecord): Promise<void> {
-      const link = rec.tournament;
-      const result = rec.result;
-      if (!link || !result) return;
-      const winner = result.winnerSeat !== null ? (rec.seats[result.winnerSeat]?.userId ?? null) : null;
-      const stub = env.TOURNAMENT.get(env.TOURNAMENT.idFromName(link.tournamentId));
-      const outcome = await stub.reportResult({
-        tournamentId: link.tournamentId,
-        matchId: link.matchId as "sf1" | "sf2" | "final",
-        gameId: rec.gameId,
-        winnerUserId: winner,
-        scores: result.scores,
-        reason: result.reason,
-      });
-      if (outcome !== "applied" && outcome !== "duplicate") {
-        logEvent("warn", "tournament.report_ignored", { gameId: rec.gameId, tournamentId: link.tournamentId, reason: outcome });
+      try {
+        await reportToTournament(env, rec);
+      } catch (err) {
+        logEvent("error", "game.report_failed", { gameId: rec.gameId, error: err });
+        throw err;
       }
     },
 
@@ -62,10 +52,47 @@ export function createSessionHooks(env: GameEnv): SessionHooks {
           phase: rec.phase,
           players: rec.seats.flatMap((s) => (s ? [s.username] : [])),
           userIds: rec.seats.flatMap((s) => (s ? [s.userId] : [])),
-          scores: [...rec.game.scores],
+          scores: [...rec.timeline.state.scores],
           updatedAt: Date.now(),
         })
         .catch((err: unknown) => logEvent("warn", "matchmaker.update_failed", { gameId: rec.gameId, error: err }));
     },
   };
+}
+
+async function writeMatchRow(env: GameEnv, rec: SessionRecord): Promise<void> {
+  const result = rec.result;
+  if (!result || result.reason === "abandoned" || result.winnerSeat === null) return;
+  const winner = rec.seats[result.winnerSeat];
+  if (!winner) return;
+  const players = rec.seats.flatMap((s, seat) => (s ? [{ userId: s.userId, seat, side: s.side, score: result.scores[seat] ?? 0 }] : []));
+  await recordMatch(createDb(env.DB), {
+    id: rec.gameId,
+    mode: rec.tournament ? "tournament" : rec.mode,
+    players,
+    winnerId: winner.userId,
+    reason: result.reason,
+    startedAt: rec.startedAt ?? rec.createdAt,
+    endedAt: rec.endedAt ?? Date.now(),
+    tournamentId: rec.tournament?.tournamentId ?? null,
+  });
+}
+
+async function reportToTournament(env: GameEnv, rec: SessionRecord): Promise<void> {
+  const link = rec.tournament;
+  const result = rec.result;
+  if (!link || !result) return;
+  const winner = result.winnerSeat !== null ? (rec.seats[result.winnerSeat]?.userId ?? null) : null;
+  const stub = env.TOURNAMENT.get(env.TOURNAMENT.idFromName(link.tournamentId));
+  const outcome = await stub.reportResult({
+    tournamentId: link.tournamentId,
+    matchId: link.matchId as "sf1" | "sf2" | "final",
+    gameId: rec.gameId,
+    winnerUserId: winner,
+    scores: result.scores,
+    reason: result.reason,
+  });
+  if (outcome !== "applied" && outcome !== "duplicate") {
+    logEvent("warn", "tournament.report_ignored", { gameId: rec.gameId, tournamentId: link.tournamentId, reason: outcome });
+  }
 }

@@ -40,7 +40,7 @@ export const GAME_END_REASONS = ["normal", "forfeit", "abandoned"] as const;
 export const SOCKET_ROLES = ["player", "spectator"] as const;
 export const SOCKET_CLOSE_REASONS = ["client", "error", "replaced", "game_over", "too_large", "abuse", "out", "heartbeat"] as const;
 export const RECEIVE_OUTCOMES = ["ok", "invalid", "dropped", "too_large"] as const;
-export const SEND_KINDS = ["snapshot", "json"] as const;
+export const SEND_KINDS = ["binary", "json"] as const;
 export const REJOIN_OUTCOMES = ["rejoined", "expired"] as const;
 export const WS_REJECT_REASONS = ["upgrade_required", "unauthorized", "forbidden_origin", "not_found", "other"] as const;
 export const WS_KINDS = ["game", "tournament", "other"] as const;
@@ -86,11 +86,17 @@ export const METRICS: readonly MetricDef[] = [
   {
     name: "pong_tick_lateness_seconds",
     type: "histogram",
-    help: "How late the first due tick of each loop run was against its fixed-rate schedule.",
+    help: "How late each GameSession alarm ran against the time it was set for (a predicted point's tick, a countdown second, a deadline).",
     labels: {},
     buckets: TICK_LATENESS_BUCKETS,
   },
-  { name: "pong_ticks_skipped_total", type: "counter", help: "Ticks the loop skipped because it fell too far behind.", labels: {} },
+  {
+    name: "pong_ticks_skipped_total",
+    type: "counter",
+    help: "Always 0 since the match timeline (issue 17): the fixed-rate loop that skipped ticks is gone. Kept until the dashboards drop it.",
+    labels: {},
+  },
+  { name: "pong_game_desyncs_total", type: "counter", help: "Clients that reported a digest mismatch with the server's timeline (each got a full sync).", labels: {} },
   { name: "pong_game_object_wakes_total", type: "counter", help: "GameSession instances built in memory (first use, after hibernation, eviction or restart).", labels: {} },
   // ---------------------------------------------------------------- WebSockets
   { name: "pong_websocket_connections_total", type: "counter", help: "WebSockets accepted by game objects.", labels: { role: enumLabel(...SOCKET_ROLES) } },

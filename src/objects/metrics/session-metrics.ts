@@ -4,7 +4,7 @@
  *
  * - at edges (game started/over, a socket opened/closed, a rejoin, a phase change or player
  *   presence change seen in a checkpoint): one coalesced flush from a microtask;
- * - while the tick loop runs: at most every TICK_FLUSH_MS, checked on a tick.
+ * - while a match runs: at most every TICK_FLUSH_MS, checked on each alarm and sent frame.
  *
  * Nothing here starts a timer or is awaited by the game (a pending timer would keep the object
  * from hibernating; an await on the tick path would add latency). At most one report is in
@@ -12,7 +12,7 @@
  *
  * Gauges are reported as this game's own values (source "game:<id>", lease GAUGE_TTL_S): games
  * active / lobbies open / players connected as absolute values from each checkpoint; open sockets
- * as an absolute count when a snapshot broadcast tells the exact number, otherwise as +1/-1
+ * as an absolute count when a broadcast to every socket tells the exact number, otherwise as +1/-1
  * deltas to what this game reported before (a fresh instance after hibernation does not know the
  * count). See aggregate.ts for how the Metrics object sums sources and expires silent ones.
  */
@@ -57,7 +57,7 @@ const SENT_I = indexer(SEND_KINDS);
 
 /** The hooks a GameSession calls, plus onSaved (which session-hooks.ts combines with its own). */
 export type SessionMetricsHooks = Required<
-  Pick<SessionHooks, "onGameStarted" | "onGameOver" | "onRejoin" | "onTick" | "onSent" | "onReceived" | "onSocketOpen" | "onSocketClose" | "onWake" | "onSaved">
+  Pick<SessionHooks, "onGameStarted" | "onGameOver" | "onRejoin" | "onAlarm" | "onSent" | "onSocketCount" | "onReceived" | "onSocketOpen" | "onSocketClose" | "onDesync" | "onWake" | "onSaved">
 >;
 
 export class SessionMetrics {
@@ -71,8 +71,8 @@ export class SessionMetrics {
   private tickBuckets = new Float64Array(TICK_LATENESS_BUCKETS.length + 1);
   private tickSum = 0;
   private tickCount = 0;
-  private skipped = 0;
   private wakes = 0;
+  private desyncs = 0;
   private conns = new Float64Array(SOCKET_ROLES.length);
   private closes = new Float64Array(SOCKET_CLOSE_REASONS.length);
   private recvMsgs = new Float64Array(RECEIVE_OUTCOMES.length);
@@ -87,7 +87,7 @@ export class SessionMetrics {
   private active: number | null = null;
   private lobby: number | null = null;
   private players: number | null = null;
-  /** Exact open-socket count when known (after a snapshot broadcast), else null. */
+  /** Exact open-socket count when known (after a broadcast to every socket), else null. */
   private socketsAbs: number | null = null;
   /** Net opens minus closes not yet reported while the exact count is unknown. */
   private socketDelta = 0;
@@ -148,29 +148,36 @@ export class SessionMetrics {
       this.counted = true;
       this.flushSoon();
     },
-    // Hot path (every loop run): arithmetic only, a time check, and rarely a flush.
-    onTick: (latenessMs, skipped) => {
+    // Each alarm: arithmetic only, a time check, and rarely a flush.
+    onAlarm: (latenessMs) => {
       const s = latenessMs > 0 ? latenessMs / 1000 : 0;
       this.tickBuckets[bucketOf(TICK_LATENESS_BUCKETS, s)] += 1;
       this.tickSum += s;
       this.tickCount += 1;
-      if (skipped > 0) this.skipped += skipped;
       this.counted = true;
       if (this.now() - this.lastFlush >= TICK_FLUSH_MS) this.flush();
     },
-    // Hot path (every snapshot and broadcast).
+    // Hot path (every relayed input and every message).
     onSent: (bytes, sockets, kind) => {
       const k = SENT_I[kind];
       if (k === undefined) return;
       this.sentMsgs[k] += sockets;
       this.sentBytes[k] += bytes * sockets;
       this.counted = true;
-      // A snapshot goes to every socket of the object: an exact count.
-      if (kind === "snapshot" && this.socketsAbs !== sockets) {
+      if (this.now() - this.lastFlush >= TICK_FLUSH_MS) this.flush();
+    },
+    // A frame went to every socket of the object (a digest check): an exact count.
+    onSocketCount: (sockets) => {
+      if (this.socketsAbs !== sockets) {
         this.socketsAbs = sockets;
         this.socketDelta = 0;
         this.gaugesDirty = true;
       }
+    },
+    onDesync: () => {
+      this.desyncs += 1;
+      this.counted = true;
+      this.flushSoon();
     },
     onReceived: (bytes, outcome) => {
       const i = RECV_I[outcome];
@@ -311,7 +318,7 @@ export class SessionMetrics {
     });
     REJOIN_OUTCOMES.forEach((outcome, i) => this.rejoin[i] && p.inc("pong_rejoin_attempts_total", { outcome }, this.rejoin[i]));
     if (this.tickCount) p.addHistogram("pong_tick_lateness_seconds", {}, this.tickBuckets, this.tickSum, this.tickCount);
-    if (this.skipped) p.inc("pong_ticks_skipped_total", {}, this.skipped);
+    if (this.desyncs) p.inc("pong_game_desyncs_total", {}, this.desyncs);
     if (this.wakes) p.inc("pong_game_object_wakes_total", {}, this.wakes);
     SOCKET_ROLES.forEach((role, i) => this.conns[i] && p.inc("pong_websocket_connections_total", { role }, this.conns[i]));
     SOCKET_CLOSE_REASONS.forEach((reason, i) => this.closes[i] && p.inc("pong_websocket_closes_total", { reason }, this.closes[i]));
@@ -326,7 +333,7 @@ export class SessionMetrics {
     for (const arr of [this.started, this.finished, this.rejoin, this.tickBuckets, this.conns, this.closes, this.recvMsgs, this.recvBytes, this.sentMsgs, this.sentBytes, this.durSum, this.durCount, ...this.durBuckets]) arr.fill(0);
     this.tickSum = 0;
     this.tickCount = 0;
-    this.skipped = 0;
+    this.desyncs = 0;
     this.wakes = 0;
   }
 }

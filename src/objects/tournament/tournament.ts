@@ -1,11 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
 import { gameIdFromBytes } from "../../shared/ids";
-import { CloseCode, MAX_CLIENT_FRAME_BYTES } from "../../shared/protocol/limits";
-import { frameBytes } from "../../shared/protocol/messages";
+import { CloseCode } from "../../shared/protocol/limits";
 import type { ChartMatch, TournamentChart, TournamentServerMessage } from "../../shared/protocol/tournament";
 import type { GameEnv } from "../env";
 import { sessionConfigFromVars } from "../game-session/config";
 import { logEvent } from "../log";
+import { SocketRoom, verifiedUser } from "../sockets/socket-room";
 import { recordTournamentCompleted, recordTournamentStarted } from "../metrics/tournament-metrics";
 import {
   addPlayer,
@@ -84,10 +84,12 @@ const DEFAULT_HALL_SILENT_S = 90;
  */
 export class Tournament extends DurableObject<GameEnv> {
   private rec: TournamentRecord | null = null;
+  /** Socket plumbing shared with GameSession: attachments, send/broadcast, heartbeat, the frame budget. */
+  private readonly room: SocketRoom<HallAttachment>;
 
   constructor(ctx: DurableObjectState, env: GameEnv) {
     super(ctx, env);
-    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+    this.room = new SocketRoom(ctx, "tournament", () => ({ tournamentId: this.rec?.id }));
     ctx.blockConcurrencyWhile(async () => {
       this.rec = (await ctx.storage.get<TournamentRecord>(RECORD_KEY)) ?? null;
     });
@@ -199,9 +201,9 @@ export class Tournament extends DurableObject<GameEnv> {
     const rec = this.rec;
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") return new Response("expected a WebSocket upgrade", { status: 426 });
     if (!rec) return new Response("no such tournament", { status: 404 });
-    const userId = request.headers.get("X-Pong-User-Id");
-    const username = request.headers.get("X-Pong-Username");
-    if (!userId || !username) return new Response("missing user", { status: 400 });
+    const user = verifiedUser(request);
+    if (!user) return new Response("missing user", { status: 400 });
+    const { userId, username } = user;
 
     // Presence decides who gets Go To Match: a player whose line died silently is not here.
     this.closeSilentHallSockets(Date.now());
@@ -209,8 +211,7 @@ export class Tournament extends DurableObject<GameEnv> {
     const [client, server] = [pair[0], pair[1]];
     const role = rec.bracket.players.some((p) => p.userId === userId) ? "player" : "spectator";
     const att: HallAttachment = { userId, username, role };
-    this.ctx.acceptWebSocket(server, [role, `user:${userId}`]);
-    server.serializeAttachment(att);
+    this.room.accept(server, [role, `user:${userId}`], att);
     this.send(server, { type: "tournament_chart", chart: this.buildChart(), you: { userId, role } });
     if (role === "player") {
       // A returning player whose match is waiting for them gets the button again.
@@ -226,18 +227,18 @@ export class Tournament extends DurableObject<GameEnv> {
   }
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-    if (frameBytes(raw) > MAX_CLIENT_FRAME_BYTES) {
-      ws.close(CloseCode.tooLarge, "frame too large");
-      return;
-    }
+    // Every frame counts against the socket's budget (past it: 1008); oversized ones close with 1009.
+    if (this.room.admit(ws, raw, Date.now()) !== "ok") return;
     this.send(ws, { type: "error", code: "read_only", message: "the tournament hall accepts no messages; use the HTTP API" });
   }
 
   override async webSocketClose(ws: WebSocket): Promise<void> {
+    this.room.forget(ws);
     await this.onHallLeft(ws);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
+    this.room.forget(ws);
     await this.onHallLeft(ws);
   }
 
@@ -338,7 +339,7 @@ export class Tournament extends DurableObject<GameEnv> {
       opponent: { userId: opp.userId, username: opp.username },
       seatDeadline: m.seatDeadline ?? Date.now(),
     };
-    for (const ws of this.ctx.getWebSockets(`user:${userId}`)) this.send(ws, msg);
+    for (const ws of this.room.sockets(`user:${userId}`)) this.send(ws, msg);
   }
 
   /** Final status to D1 and to everyone in the hall; frees the players for other tournaments. */
@@ -383,21 +384,15 @@ export class Tournament extends DurableObject<GameEnv> {
    * their time, without waking the object.
    */
   private isSilent(ws: WebSocket, now: number): boolean {
-    const last = this.ctx.getWebSocketAutoResponseTimestamp(ws);
-    return last !== null && now - last.getTime() > (this.rec?.hallSilentS ?? DEFAULT_HALL_SILENT_S) * 1000;
+    return this.room.isSilent(ws, now, (this.rec?.hallSilentS ?? DEFAULT_HALL_SILENT_S) * 1000);
   }
 
   /** Closes (4001) the player sockets that went silent: their clients, if alive after all, reconnect. */
   private closeSilentHallSockets(now: number): void {
-    for (const ws of this.ctx.getWebSockets("player")) {
+    for (const ws of this.room.sockets("player")) {
       if (!this.isSilent(ws, now)) continue;
-      const att = ws.deserializeAttachment() as HallAttachment | null;
-      logEvent("info", "tournament.hall_silent", { tournamentId: this.rec?.id, userId: att?.userId }, "tournament");
-      try {
-        ws.close(CloseCode.heartbeatTimeout, "heartbeat timeout");
-      } catch {
-        // already closing
-      }
+      logEvent("info", "tournament.hall_silent", { tournamentId: this.rec?.id, userId: this.room.attachment(ws)?.userId }, "tournament");
+      this.room.close(ws, CloseCode.heartbeatTimeout, "heartbeat timeout");
     }
   }
 
@@ -405,16 +400,16 @@ export class Tournament extends DurableObject<GameEnv> {
   private presentUsers(except?: WebSocket): Set<string> {
     const out = new Set<string>();
     const now = Date.now();
-    for (const ws of this.ctx.getWebSockets("player")) {
+    for (const ws of this.room.sockets("player")) {
       if (ws === except || this.isSilent(ws, now)) continue;
-      const att = ws.deserializeAttachment() as HallAttachment | null;
+      const att = this.room.attachment(ws);
       if (att) out.add(att.userId);
     }
     return out;
   }
 
   private spectatorCount(except?: WebSocket): number {
-    return this.ctx.getWebSockets("spectator").filter((ws) => ws !== except).length;
+    return this.room.sockets("spectator").filter((ws) => ws !== except).length;
   }
 
   private buildChart(except?: WebSocket): TournamentChart {
@@ -450,8 +445,8 @@ export class Tournament extends DurableObject<GameEnv> {
 
   private broadcastChart(): void {
     const chart = this.buildChart();
-    for (const ws of this.ctx.getWebSockets()) {
-      const att = ws.deserializeAttachment() as HallAttachment | null;
+    for (const ws of this.room.sockets()) {
+      const att = this.room.attachment(ws);
       if (att) this.send(ws, { type: "tournament_chart", chart, you: { userId: att.userId, role: att.role } });
     }
   }
@@ -461,23 +456,11 @@ export class Tournament extends DurableObject<GameEnv> {
   }
 
   private broadcast(msg: TournamentServerMessage, except?: WebSocket): void {
-    const text = JSON.stringify(msg);
-    for (const ws of this.ctx.getWebSockets()) {
-      if (ws === except) continue;
-      try {
-        ws.send(text);
-      } catch {
-        // closing
-      }
-    }
+    this.room.broadcast(msg, except);
   }
 
   private send(ws: WebSocket, msg: TournamentServerMessage): void {
-    try {
-      ws.send(JSON.stringify(msg));
-    } catch {
-      // closing
-    }
+    this.room.send(ws, msg);
   }
 
   private async save(): Promise<void> {

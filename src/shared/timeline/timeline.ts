@@ -109,9 +109,11 @@ export class MatchTimeline {
 
   /**
    * Steps to `target` (no-op if already there or the game is over), applying each input at its
-   * tick. Returns the events with their ticks, appended to `out` when given.
+   * tick. Returns the events with their ticks, appended to `out` when given. With
+   * `stopAfterPoint`, stops right after a tick that scored (so the caller can read the state, and
+   * its digest, at the point's tick) and returns; call again to go on.
    */
-  stepTo(target: number, out: TimedEvent[] = []): TimedEvent[] {
+  stepTo(target: number, out: TimedEvent[] = [], stopAfterPoint = false): TimedEvent[] {
     const s = this.s;
     const events = this.events;
     const pending = this.pending;
@@ -129,7 +131,12 @@ export class MatchTimeline {
       }
       events.length = 0;
       stepInPlace(s, inputs, events);
-      for (const event of events) out.push({ tick: s.tick, event });
+      let scored = false;
+      for (const event of events) {
+        out.push({ tick: s.tick, event });
+        if (event.type === "point") scored = true;
+      }
+      if (scored && stopAfterPoint) break;
     }
     if (used > 0) pending.splice(0, used);
     // A finished game applies nothing more: what is left can never take effect.
@@ -171,12 +178,8 @@ export class MatchTimeline {
     const found: TimedEvent[] = [];
     const start = probe.tick;
     const limit = start + horizon;
-    // One step at a time so the search stops at the first point, not at the horizon.
-    while (probe.tick < limit && !probe.over) {
-      probe.stepTo(probe.tick + 1, found);
-      for (const e of found) if (e.event.type === "point" || e.event.type === "game_over") return { tick: e.tick, steps: probe.tick - start };
-      found.length = 0;
-    }
+    probe.stepTo(limit, found, true);
+    for (const e of found) if (e.event.type === "point") return { tick: e.tick, steps: probe.tick - start };
     return null;
   }
 }

@@ -28,7 +28,7 @@ describe("PaddlePredictor", () => {
   it("moves like the engine: paddleSpeed per tick from the next step, clamped to the side", () => {
     const p = new PaddlePredictor({ config, side: "left" });
     expect(p.pos).toBe(300);
-    expect(p.setDir(1)).toEqual({ type: "input", seq: 0, dir: 1 });
+    expect(p.setDir(1)).toMatchObject({ type: "input", seq: 0, dir: 1 });
     expect(p.setDir(1)).toBeNull(); // no change, nothing to send
     p.step();
     p.step();
@@ -133,7 +133,7 @@ describe("PaddlePredictor", () => {
     p.step();
     const r = p.reconcile({ tick: 500, pos: 200, dir: 0, ack: 41 });
     expect(p.seq).toBeGreaterThan(41);
-    expect(r.resend).toEqual({ type: "input", seq: 42, dir: 1 });
+    expect(r.resend).toMatchObject({ type: "input", seq: 42, dir: 1 });
     const q = new PaddlePredictor({ config, side: "left", firstSeq: 7 });
     expect(q.setDir(1)?.seq).toBe(7);
   });
@@ -141,7 +141,7 @@ describe("PaddlePredictor", () => {
   it("resync sends the held direction again under a new seq", () => {
     const p = new PaddlePredictor({ config, side: "left" });
     p.setDir(-1);
-    expect(p.resync()).toEqual({ type: "input", seq: 1, dir: -1 });
+    expect(p.resync()).toMatchObject({ type: "input", seq: 1, dir: -1 });
     expect(p.unacked).toHaveLength(2);
   });
 

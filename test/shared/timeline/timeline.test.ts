@@ -254,3 +254,27 @@ describe("MatchTimeline.predictNextPoint", () => {
     expect(done.predictNextPoint(1000)).toBeNull();
   });
 });
+
+describe("MatchTimeline.stepTo(…, stopAfterPoint)", () => {
+  it("stops right after each scoring tick; stepping on in pieces gives the same result as one go", () => {
+    fc.assert(
+      fc.property(matchArb, (m) => {
+        const whole = fresh(m);
+        for (const i of m.inputs) whole.addInput(i);
+        const all = whole.stepTo(m.ticks);
+        const pieces = fresh(m);
+        for (const i of m.inputs) pieces.addInput(i);
+        const seen: TimedEvent[] = [];
+        while (pieces.tick < m.ticks && !pieces.over) {
+          const got = pieces.stepTo(m.ticks, [], true);
+          const point = got.find((e) => e.event.type === "point");
+          if (point) expect(pieces.tick).toBe(point.tick);
+          seen.push(...got);
+        }
+        expect(seen).toEqual(all);
+        expect(pieces.digest()).toBe(whole.digest());
+      }),
+      { numRuns: 40 },
+    );
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * "When must I wake next": the one alarm of a GameSession, as a pure function. The object holds no
+ * timer while a match runs (a pending timer keeps it from hibernating, and hibernation-eligible
+ * time is not billed), so everything time-driven comes from here: rejoin / no-show deadlines, the
+ * idle lobby, the countdown's seconds, the next predicted point, the heartbeat check, the periodic
+ * checkpoint, and after the end the result retries and the clean-up.
+ */
+import type { SessionRecord } from "./record";
+import { anyonePresent, ended } from "./rules";
+
+/** A running timeline is checkpointed at least this often (bounds what a restart replays). */
+export const CHECKPOINT_EVERY_MS = 60_000;
+/** A result not yet recorded (D1) or reported (tournament) is retried this often. */
+export const RESULT_RETRY_MS = 2_000;
+
+export interface LiveTimes {
+  /** Epoch ms of the next predicted point, or null (none within the horizon, or not playing). */
+  pointAt: number | null;
+  /** Epoch ms when the heartbeat must next be judged (the first moment a player socket could be silent). */
+  heartbeatAt: number | null;
+  /** When nothing else wakes the object before it: the end of the prediction horizon (re-predict then). */
+  horizonAt: number | null;
+}
+
+/** Epoch ms of the next wake, or null for none. Never earlier than `now`. */
+export function nextWake(rec: SessionRecord, live: LiveTimes, now: number): number | null {
+  let at = Infinity;
+  const consider = (t: number | null | undefined) => {
+    if (t !== null && t !== undefined && t < at) at = t;
+  };
+  if (!ended(rec.phase)) for (const s of rec.seats) if (s && !s.present && !s.out) consider(s.rejoinDeadline);
+  if (rec.phase === "waiting" && !anyonePresent(rec)) consider(rec.idleDeadline);
+  if (rec.phase === "countdown" && rec.countdown) consider(rec.countdown.endsAt - (rec.countdown.lastSent - 1) * 1000);
+  if (rec.phase === "playing") {
+    consider(live.pointAt);
+    consider(live.heartbeatAt);
+    consider(live.horizonAt);
+    consider(rec.checkpointAt + CHECKPOINT_EVERY_MS);
+  }
+  if (ended(rec.phase)) consider(!rec.recorded || (rec.tournament && !rec.reported) ? now + RESULT_RETRY_MS : rec.cleanupAt);
+  return at === Infinity ? null : Math.max(now, at);
+}
+
+/**
+ * Whether to call setAlarm (each call is a billed row write). While playing, an alarm already set
+ * EARLIER than wanted is kept: the predicted point moves with almost every input, and a wake that
+ * turns out early costs one re-plan, while moving the alarm on every input would cost a write per
+ * input. Otherwise the alarm is set exactly (a finished game must not wake for a stale deadline).
+ */
+export function alarmAction(current: number | null, wanted: number | null, playing: boolean): "set" | "delete" | "keep" {
+  if (wanted === null) return current === null ? "keep" : playing ? "keep" : "delete";
+  if (current === wanted) return "keep";
+  if (playing && current !== null && current < wanted) return "keep";
+  return "set";
+}

@@ -1,0 +1,186 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Dir } from "../../shared/engine/types";
+import type { ErrorCode, ServerMessage, SessionPhase } from "../../shared/protocol/messages";
+import { CloseCode } from "../../shared/protocol/limits";
+import { encodeRelayCheck } from "../../shared/protocol/relay";
+import { SocketRoom } from "../sockets/socket-room";
+import type { GameEnv } from "../env";
+import type { SessionHooks } from "./hooks";
+import { LiveMatch } from "./live-match";
+import { LoopStats, type LoopStatsSnapshot } from "./loop-stats";
+import { alarmAction, nextWake } from "./next-wake";
+import type { SessionRecord } from "./record";
+import { createSessionHooks } from "./session-hooks";
+import type { SocketAttachment } from "./session-messages";
+
+const RECORD_KEY = "session";
+
+/**
+ * The plumbing under a GameSession's lifecycle (game-session.ts): loading and rebuilding the live
+ * match after a wake, the one alarm, checkpoints, sending, the result retries and the clean-up.
+ */
+export abstract class SessionBase extends DurableObject<GameEnv> {
+  protected rec: SessionRecord | null = null;
+  protected live: LiveMatch | null = null;
+  protected alarmAt: number | null = null;
+  /** When a player socket can next be judged silent (heartbeat), while playing. */
+  protected heartbeatAt: number | null = null;
+  protected readonly room: SocketRoom<SocketAttachment>;
+  protected readonly stats = new LoopStats(Date.now());
+  protected readonly hooks: SessionHooks;
+
+  constructor(ctx: DurableObjectState, env: GameEnv) {
+    super(ctx, env);
+    this.hooks = createSessionHooks(env);
+    this.hooks.onWake?.();
+    this.room = new SocketRoom(ctx, "game", () => ({ gameId: this.rec?.gameId }));
+    ctx.blockConcurrencyWhile(async () => {
+      this.rec = (await ctx.storage.get<SessionRecord>(RECORD_KEY)) ?? null;
+      this.alarmAt = await ctx.storage.getAlarm();
+      if (this.rec) this.live = this.rebuild(this.rec);
+    });
+  }
+
+  /** The live match from the checkpoint plus the inputs the players' attachments kept since. */
+  protected rebuild(rec: SessionRecord): LiveMatch {
+    const live = new LiveMatch(rec.timeline, rec.clock, rec.acks, rec.config.tickHz);
+    for (const ws of this.ctx.getWebSockets("player")) {
+      const att = this.room.attachment(ws);
+      const log = att?.log ?? [];
+      for (let i = 0; att && i < log.length; i += 3) live.replay(att.seat, log[i], log[i + 1], log[i + 2] as Dir);
+    }
+    return live;
+  }
+
+  /** D1 row and tournament report, each exactly once; failures are retried by the alarm. */
+  protected async completeAfterGame(): Promise<void> {
+    const rec = this.rec!;
+    if (!rec.result) return;
+    let changed = false;
+    if (!rec.recorded) {
+      rec.recorded = this.hooks.recordResult ? await this.hooks.recordResult(rec) : true;
+      changed ||= rec.recorded;
+    }
+    if (!rec.reported && rec.tournament && this.hooks.reportResult) {
+      try {
+        await this.hooks.reportResult(rec);
+        rec.reported = changed = true;
+      } catch {
+        // logged by the hook; the alarm retries
+      }
+    }
+    if (changed) await this.save();
+  }
+
+  protected async cleanup(): Promise<void> {
+    for (const ws of this.room.sockets()) this.room.close(ws, CloseCode.gameGone, "game closed");
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.rec = null;
+    this.live = null;
+    this.alarmAt = null;
+  }
+
+
+  /** Arms the one alarm for the earliest thing that must happen (next-wake.ts). */
+  protected async plan(now: number): Promise<void> {
+    const rec = this.rec;
+    const live = this.live;
+    if (!rec || !live) return;
+    const playing = rec.phase === "playing";
+    const wanted = nextWake(rec, { pointAt: playing ? live.nextPointAt() : null, heartbeatAt: playing ? this.heartbeatAt : null, horizonAt: playing ? live.horizonAt() : null }, now);
+    const action = alarmAction(this.alarmAt, wanted, playing);
+    if (action === "set") {
+      this.alarmAt = wanted;
+      this.stats.setAlarms++;
+      this.stats.storageWrites++;
+      await this.ctx.storage.setAlarm(wanted!);
+    } else if (action === "delete") {
+      this.alarmAt = null;
+      await this.ctx.storage.deleteAlarm();
+    }
+  }
+
+  /** One write: the record with the live timeline (its inputs are then no longer needed in attachments). */
+  protected async checkpoint(now: number): Promise<void> {
+    const rec = this.rec!;
+    const live = this.live!;
+    rec.timeline = live.timeline.checkpoint();
+    rec.clock = live.clock;
+    rec.acks = [...live.acks];
+    rec.checkpointAt = now;
+    await this.save();
+  }
+
+  protected async save(): Promise<void> {
+    const rec = this.rec;
+    if (!rec) return;
+    this.stats.storageWrites++;
+    await this.ctx.storage.put(RECORD_KEY, rec);
+    this.hooks.onSaved?.(rec);
+  }
+
+  protected closeUser(userId: string, code: number, reason: string, why: "out" | "replaced"): void {
+    for (const ws of this.room.sockets(`user:${userId}`)) {
+      this.hooks.onSocketClose?.(why);
+      this.room.close(ws, code, reason);
+    }
+  }
+
+  protected send(ws: WebSocket, msg: ServerMessage): void {
+    this.countSent(this.room.send(ws, msg), 1, "json");
+  }
+
+  protected sendError(ws: WebSocket, code: ErrorCode, message: string): void {
+    this.send(ws, { type: "error", code, message });
+  }
+
+  protected broadcast(msg: ServerMessage): void {
+    const [size, n] = this.room.broadcast(msg);
+    this.countSent(size, n, "json");
+  }
+
+  protected countSent(bytes: number, sockets: number, kind: "binary" | "json"): void {
+    this.stats.framesOut += sockets;
+    this.stats.bytesOut += bytes * sockets;
+    if (kind === "binary") this.stats.snapshots += sockets;
+    this.hooks.onSent?.(bytes, sockets, kind);
+  }
+
+  /** What this instance measured (benchmarks, cost accounting; served as /api/admin/games/:id/stats). */
+  async loopStats(): Promise<LoopStatsSnapshot & { gameId: string | null; phase: SessionPhase | null; driver: string; predictions: number; predictionSteps: number }> {
+    return { ...this.stats.snapshot(), gameId: this.rec?.gameId ?? null, phase: this.rec?.phase ?? null, driver: "timeline",
+      predictions: this.live?.predictions ?? 0, predictionSteps: this.live?.predictionSteps ?? 0 };
+  }
+
+  /** Test helper: the record and the live timeline. */
+  async debugState(): Promise<{ rec: SessionRecord | null; tick: number; digest: number; scores: number[]; pending: number; running: boolean; alarmAt: number | null }> {
+    const live = this.live;
+    return { rec: this.rec, tick: live?.tick ?? -1, digest: live?.timeline.digest() ?? 0, scores: live ? [...live.timeline.state.scores] : [],
+      pending: live?.timeline.pendingInputs().length ?? 0, running: live?.clock != null, alarmAt: this.alarmAt };
+  }
+
+  /** A player socket that pinged and then went silent is treated as gone (no close may ever come). */
+  protected async judgeHeartbeats(now: number): Promise<void> {
+    const limitMs = this.rec!.config.heartbeatTimeoutS * 1000;
+    this.heartbeatAt = now + limitMs; // a drop below catches up again: not judged twice over
+    for (const ws of this.room.sockets("player")) {
+      if (!this.room.isSilent(ws, now, limitMs)) continue;
+      this.hooks.onSocketClose?.("heartbeat");
+      this.room.close(ws, CloseCode.heartbeatTimeout, "heartbeat timeout");
+      await this.socketGone(ws, now);
+    }
+    // Next look: when the first socket that pinged could turn silent; if none has pinged yet, one limit from now.
+    this.heartbeatAt = this.rec?.phase === "playing" ? (this.room.silentAt(this.room.sockets("player"), limitMs) ?? now + limitMs) : null;
+  }
+
+  /** Digest of the live timeline to every socket (binary, 9 bytes): the exact socket count comes with it. */
+  protected sendCheck(live: LiveMatch): void {
+    const [size, n] = this.room.broadcast(encodeRelayCheck(live.tick, live.timeline.digest()));
+    this.countSent(size, n, "binary");
+    this.hooks.onSocketCount?.(n);
+  }
+
+  /** A socket closed or failed (defined by the lifecycle). */
+  protected abstract socketGone(ws: WebSocket, now: number): Promise<void>;
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { alarmAction, CHECKPOINT_EVERY_MS, nextWake, RESULT_RETRY_MS, type LiveTimes } from "../../../src/objects/game-session/next-wake";
+import { sessionConfigFromVars } from "../../../src/objects/game-session/config";
+import type { SessionRecord } from "../../../src/objects/game-session/record";
+import * as rules from "../../../src/objects/game-session/rules";
+import { defaultConfig } from "../../../src/shared/engine";
+import { MatchTimeline } from "../../../src/shared/timeline";
+
+const NOW = 5_000_000;
+const NONE: LiveTimes = { pointAt: null, heartbeatAt: null, horizonAt: null };
+
+function rec(): SessionRecord {
+  const r = rules.newRecord({ gameId: "G", mode: "2p" }, sessionConfigFromVars({}, "2p"), MatchTimeline.start(defaultConfig("2p"), 1).checkpoint(), NOW);
+  rules.claimSeat(r, { userId: "a", username: "A" }, NOW);
+  rules.claimSeat(r, { userId: "b", username: "B" }, NOW);
+  return r;
+}
+
+function inPlay(): SessionRecord {
+  const r = rec();
+  rules.seatConnected(r, 0);
+  rules.seatConnected(r, 1);
+  r.phase = "playing";
+  r.checkpointAt = NOW;
+  return r;
+}
+
+describe("nextWake", () => {
+  it("a lobby wakes for the first seat deadline; an empty one for its idle deadline too", () => {
+    const r = rec();
+    expect(nextWake(r, NONE, NOW)).toBe(NOW + r.config.rejoinTimeoutS * 1000);
+    r.seats[0]!.rejoinDeadline = NOW + 500;
+    expect(nextWake(r, NONE, NOW)).toBe(NOW + 500);
+    r.seats[0]!.rejoinDeadline = null;
+    r.seats[1]!.rejoinDeadline = null;
+    expect(nextWake(r, NONE, NOW)).toBe(r.idleDeadline);
+    rules.seatConnected(r, 0);
+    expect(nextWake(r, NONE, NOW)).toBeNull(); // someone waits in the lobby: nothing is due
+  });
+
+  it("a countdown wakes at its next second", () => {
+    const r = inPlay();
+    r.phase = "countdown";
+    r.countdown = { endsAt: NOW + 3000, reason: "start", lastSent: 3 };
+    expect(nextWake(r, NONE, NOW)).toBe(NOW + 1000);
+    r.countdown.lastSent = 1;
+    expect(nextWake(r, NONE, NOW)).toBe(NOW + 3000);
+  });
+
+  it("a match in play wakes at the earliest of the predicted point, the heartbeat, the horizon and the checkpoint", () => {
+    const r = inPlay();
+    expect(nextWake(r, NONE, NOW)).toBe(NOW + CHECKPOINT_EVERY_MS);
+    expect(nextWake(r, { pointAt: NOW + 1234, heartbeatAt: NOW + 6001, horizonAt: null }, NOW)).toBe(NOW + 1234);
+    expect(nextWake(r, { pointAt: NOW + 9000, heartbeatAt: NOW + 6001, horizonAt: null }, NOW)).toBe(NOW + 6001);
+    expect(nextWake(r, { pointAt: null, heartbeatAt: null, horizonAt: NOW + 10_000 }, NOW)).toBe(NOW + 10_000);
+    // Never in the past.
+    expect(nextWake(r, { pointAt: NOW - 5, heartbeatAt: null, horizonAt: null }, NOW)).toBe(NOW);
+  });
+
+  it("ignores live times outside play (a paused match waits for its deadlines only)", () => {
+    const r = inPlay();
+    rules.seatAway(r, 1, NOW);
+    expect(r.phase).toBe("paused");
+    expect(nextWake(r, { pointAt: NOW + 10, heartbeatAt: NOW + 10, horizonAt: NOW + 10 }, NOW)).toBe(NOW + r.config.rejoinTimeoutS * 1000);
+  });
+
+  it("after the end: retries an unrecorded or unreported result soon, otherwise wakes only to clean up", () => {
+    const r = inPlay();
+    rules.endRecord(r, "finished", NOW);
+    expect(nextWake(r, NONE, NOW)).toBe(NOW + RESULT_RETRY_MS);
+    r.recorded = true;
+    expect(nextWake(r, NONE, NOW)).toBe(r.cleanupAt);
+    r.tournament = { tournamentId: "T", matchId: "sf1" };
+    expect(nextWake(r, NONE, NOW)).toBe(NOW + RESULT_RETRY_MS);
+    r.reported = true;
+    expect(nextWake(r, NONE, NOW)).toBe(r.cleanupAt);
+  });
+});
+
+describe("alarmAction", () => {
+  it("sets an earlier or new alarm, keeps an equal one, deletes one nothing wants (outside play)", () => {
+    expect(alarmAction(null, 100, false)).toBe("set");
+    expect(alarmAction(200, 100, true)).toBe("set");
+    expect(alarmAction(100, 100, true)).toBe("keep");
+    expect(alarmAction(100, null, false)).toBe("delete");
+    expect(alarmAction(null, null, false)).toBe("keep");
+    expect(alarmAction(100, 200, false)).toBe("set");
+  });
+
+  it("in play, keeps an alarm set earlier than wanted (a write saved per input; the early wake re-plans)", () => {
+    expect(alarmAction(100, 200, true)).toBe("keep");
+    expect(alarmAction(100, null, true)).toBe("keep");
+  });
+});

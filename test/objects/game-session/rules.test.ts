@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import { sessionConfigFromVars } from "../../../src/objects/game-session/config";
+import type { SessionRecord } from "../../../src/objects/game-session/record";
+import * as rules from "../../../src/objects/game-session/rules";
+import { defaultConfig } from "../../../src/shared/engine";
+import { MatchTimeline } from "../../../src/shared/timeline";
+
+const NOW = 1_000_000;
+
+function lobby(mode: "2p" | "4p" = "2p", reserved?: string[]): SessionRecord {
+  const config = { ...sessionConfigFromVars({}, mode), rejoinTimeoutS: 30, lobbyGraceS: 10 };
+  const timeline = MatchTimeline.start(defaultConfig(mode), 1).checkpoint();
+  return rules.newRecord({ gameId: "G", mode, reserved: reserved?.map((id) => ({ userId: id, username: id.toUpperCase() })) }, config, timeline, NOW);
+}
+
+const user = (id: string) => ({ userId: id, username: id.toUpperCase() });
+
+/** A 2P or 4P record in play with everyone present. */
+function playing(mode: "2p" | "4p" = "2p"): SessionRecord {
+  const rec = lobby(mode);
+  const ids = mode === "2p" ? ["a", "b"] : ["a", "b", "c", "d"];
+  ids.forEach((id) => rules.claimSeat(rec, user(id), NOW));
+  ids.forEach((_, seat) => rules.seatConnected(rec, seat));
+  rec.phase = "playing";
+  return rec;
+}
+
+describe("seats", () => {
+  it("hands out seats in order in an open lobby, gives a seated user theirs back, then refuses", () => {
+    const rec = lobby();
+    expect(rules.claimSeat(rec, user("a"), NOW)).toEqual({ ok: true, seat: 0, gameId: "G", taken: true });
+    expect(rules.claimSeat(rec, user("a"), NOW)).toEqual({ ok: true, seat: 0, gameId: "G" });
+    expect(rules.claimSeat(rec, user("b"), NOW)).toMatchObject({ ok: true, seat: 1 });
+    expect(rules.claimSeat(rec, user("c"), NOW)).toEqual({ ok: false, reason: "full" });
+    expect(rec.seats[1]).toMatchObject({ userId: "b", side: "right", present: false, rejoinDeadline: NOW + 30_000 });
+  });
+
+  it("keeps tournament seats for their holders, seated at creation; a finished game refuses everyone new", () => {
+    const rec = lobby("2p", ["x", "y"]);
+    expect(rec.seats.map((s) => s?.userId)).toEqual(["x", "y"]);
+    expect(rules.claimSeat(rec, user("z"), NOW)).toEqual({ ok: false, reason: "reserved" });
+    expect(rules.claimSeat(rec, user("y"), NOW)).toMatchObject({ ok: true, seat: 1 });
+    rules.endRecord(rec, "finished", NOW);
+    expect(rules.claimSeat(rec, user("z"), NOW)).toEqual({ ok: false, reason: "finished" });
+  });
+
+  it("announces a first connect as joined, starts the countdown when the lobby is full and here", () => {
+    const rec = lobby();
+    rules.claimSeat(rec, user("a"), NOW);
+    rules.claimSeat(rec, user("b"), NOW);
+    expect(rules.seatConnected(rec, 0)).toEqual({ announce: "joined", countdown: null });
+    expect(rules.seatConnected(rec, 1)).toEqual({ announce: "joined", countdown: "start" });
+  });
+
+  it("pauses a running match when a player goes, and resumes with a countdown when they are back", () => {
+    const rec = playing();
+    const away = rules.seatAway(rec, 1, NOW)!;
+    expect(away).toMatchObject({ windowS: 30, paused: true });
+    expect(rec.phase).toBe("paused");
+    expect(rec.seats[1]!.rejoinDeadline).toBe(NOW + 30_000);
+    expect(rules.seatAway(rec, 1, NOW)).toBeNull(); // already away
+    expect(rules.seatConnected(rec, 1)).toEqual({ announce: "rejoined", countdown: "resume" });
+  });
+
+  it("gives a lobby leaver only the lobby grace, starts the idle clock when the lobby empties, then frees the seat", () => {
+    const rec = lobby();
+    rules.claimSeat(rec, user("a"), NOW);
+    rules.seatConnected(rec, 0);
+    const away = rules.seatAway(rec, 0, NOW)!;
+    expect(away).toMatchObject({ windowS: 10, paused: false });
+    expect(rec.idleDeadline).toBe(NOW + rec.config.lobbyIdleS * 1000);
+    expect(rules.expiredSeats(rec, NOW + 9_999)).toEqual([]);
+    expect(rules.expiredSeats(rec, NOW + 10_000)).toEqual([0]);
+    expect(rules.expiryAction(rec)).toBe("free_seat");
+    expect(rules.freeSeat(rec, 0)).toMatchObject({ freed: { userId: "a" }, empty: true });
+  });
+});
+
+describe("removing a seat", () => {
+  it("2P: the other player wins by forfeit; an expired window in a started match is a forfeit, not a freed seat", () => {
+    const rec = playing();
+    rules.seatAway(rec, 0, NOW);
+    expect(rules.expiryAction(rec)).toBe("forfeit");
+    expect(rules.removeSeat(rec, 0)).toEqual({ kind: "win", winner: 1 });
+    expect(rec.seats[0]).toMatchObject({ out: true, present: false, rejoinDeadline: null });
+  });
+
+  it("2P with the other player absent too: abandoned", () => {
+    const rec = playing();
+    rules.seatAway(rec, 0, NOW);
+    rules.seatAway(rec, 1, NOW);
+    expect(rules.removeSeat(rec, 0)).toEqual({ kind: "abandon" });
+  });
+
+  it("4P: a wall, play goes on (resumes if everyone left is here); the last one left wins", () => {
+    const rec = playing("4p");
+    rules.seatAway(rec, 3, NOW);
+    expect(rules.removeSeat(rec, 3)).toEqual({ kind: "eliminate", abandon: false, resume: true });
+    expect(rules.removeSeat(rec, 3)).toBeNull();
+    rec.phase = "playing";
+    expect(rules.removeSeat(rec, 2)).toEqual({ kind: "eliminate", abandon: false, resume: false });
+    expect(rules.removeSeat(rec, 1)).toEqual({ kind: "win", winner: 0 });
+  });
+
+  it("4P with nobody left here: eliminated, then abandoned", () => {
+    const rec = playing("4p");
+    for (const seat of [1, 2, 3]) rules.seatAway(rec, seat, NOW);
+    rules.seatAway(rec, 0, NOW);
+    expect(rules.removeSeat(rec, 3)).toEqual({ kind: "eliminate", abandon: true, resume: false });
+  });
+});
+
+describe("countdown and the end", () => {
+  it("announces each second once, then starts", () => {
+    const rec = playing();
+    rec.phase = "countdown";
+    rec.countdown = { endsAt: NOW + 3000, reason: "start", lastSent: 3 };
+    expect(rules.countdownStep(rec, NOW + 500)).toEqual({ kind: "wait" });
+    expect(rules.countdownStep(rec, NOW + 1000)).toEqual({ kind: "announce", n: 2 });
+    expect(rules.countdownStep(rec, NOW + 1200)).toEqual({ kind: "wait" });
+    expect(rules.countdownStep(rec, NOW + 2000)).toEqual({ kind: "announce", n: 1 });
+    expect(rules.countdownStep(rec, NOW + 3000)).toEqual({ kind: "start" });
+  });
+
+  it("an ended game waits for nobody: no deadline, no clock, a clean-up time", () => {
+    const rec = playing();
+    rules.seatAway(rec, 0, NOW);
+    rec.clock = { t0: NOW, tickHz: 60 };
+    rules.endRecord(rec, "finished", NOW);
+    expect(rec.seats.every((s) => s!.rejoinDeadline === null)).toBe(true);
+    expect(rec).toMatchObject({ phase: "finished", clock: null, countdown: null, endedAt: NOW, cleanupAt: NOW + rec.config.cleanupGraceS * 1000 });
+    expect(rules.expiredSeats(rec, NOW + 1e9)).toEqual([]);
+    expect(rules.removeSeat(rec, 1)).toBeNull();
+  });
+});
