@@ -278,7 +278,9 @@ class Bot {
 
   /** Floor: the relayed frame is the other socket's input, verbatim. */
   private onFloorFrame(data: ArrayBuffer, now: number): void {
-    const m = /"seq":(\d+)/.exec(Buffer.from(data).toString("utf8"));
+    const text = Buffer.from(data).toString("utf8");
+    if (text === "pong") return;
+    const m = /"seq":(\d+)/.exec(text);
     if (!m) return void totals.decodeErrors++;
     const book = floorSent.get(this.spec.match)?.[1 - this.spec.seat];
     const at = book?.get(Number(m[1]));
