@@ -73,7 +73,7 @@ const PARTS: Record<string, Part> = {
 const DEFAULT_PARTS = ["engine", "load", "tournament", "client"];
 
 /** The docs section a part writes (load runs may be kept apart with --section). */
-const sectionOf = (part: string, o: PartOptions) => (part === "load" && o.section ? o.section : part);
+const sectionOf = (part: string, o: PartOptions) => ((part === "load" || part === "ab") && o.section ? o.section : part);
 
 function parseArgs(argv: string[]): { only: string[]; options: PartOptions; write: boolean } {
   let only = DEFAULT_PARTS;
@@ -207,7 +207,7 @@ async function main(): Promise<void> {
   for (const name of only) {
     console.log(`\n== ${name} ==`);
     const markdown = await PARTS[name](options);
-    if (write && name !== "ab") {
+    if (write) {
       updateSection(docs, sectionOf(name, options), markdown);
       console.log(`wrote section "${sectionOf(name, options)}" of ${docs}`);
     } else {

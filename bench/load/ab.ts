@@ -94,6 +94,12 @@ function extract(rev: string): { dir: string; commit: string } {
     execFileSync("tar", ["-x", "-C", dir], { input: tar });
   }
   symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"));
+  // Its bench reads git (the commit it reports, uncommitted files): a one-commit repository of the copy.
+  writeFileSync(join(dir, ".gitignore"), "node_modules\n.wrangler\nbench/results\n");
+  const g = (...args: string[]) => execFileSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@localhost", ...args], { cwd: dir, stdio: "ignore" });
+  g("init", "-q");
+  g("add", "-A");
+  g("commit", "-q", "-m", `copy of ${rev}`);
   const commit = execFileSync("git", ["rev-parse", "--short", rev === "worktree" ? "HEAD" : rev], { cwd: REPO, encoding: "utf8" }).trim() + (rev === "worktree" ? "+worktree" : "");
   return { dir, commit };
 }
@@ -191,7 +197,9 @@ export async function runAb(o: AbOptions): Promise<{ rows: AbRow[]; markdown: st
     }
   }
   const markdown = [
-    `A/B on ${machineLine(machine)}, ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC: ${rounds} interleaved rounds, ${seconds} s windows, direct path, deflate ${deflate ? "offered" : "off"}. ` +
+    `## A/B${o.label ? ` (\`${o.label}\`)` : ""}: before/after, each version measured by its own bench`,
+    "",
+    `Run on ${machineLine(machine)}, ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC: ${rounds} interleaved rounds, ${seconds} s windows, direct path, deflate ${deflate ? "offered" : "off"}. ` +
       "Each version was measured by its own bench (its own bots: the snapshot-era bots steer from 30 Hz snapshots, the protocol-2 bots stamp inputs and tap keys about 4 times a second), from a private copy of the version.",
     "",
     "| N | version | runs | server CPU per match, % of a core (mean; each run) | app workerd % | down B/s per player: socket / framed | inputs/s per player | bots % | other % | errors |",
@@ -203,6 +211,5 @@ export async function runAb(o: AbOptions): Promise<{ rows: AbRow[]; markdown: st
   const file = `bench/results/${new Date().toISOString().replace(/[:.]/g, "-").slice(0, 19)}-ab${o.label ? `-${o.label}` : ""}.json`;
   writeFileSync(`${REPO}/${file}`, JSON.stringify({ machine, options: { ...o, log: undefined }, rows }, null, 1));
   log(`wrote ${file}`);
-  log(markdown);
   return { rows, markdown };
 }
