@@ -11,7 +11,7 @@
  *   so this is the runtime's own share of a point's lateness.
  *
  * Routes: GET /healthz; GET /ws/:room (upgrade); POST /alarms/start?run=&n=&periodMs=;
- * POST /alarms/stop?run=&n= (answers every object's lateness list, ms).
+ * POST /alarms/stop?run=&n= (answers every object's lateness list, ms, and its early runs).
  */
 import { DurableObject } from "cloudflare:workers";
 
@@ -64,12 +64,15 @@ export class RelayRoom extends DurableObject<Env> {
 
 export class AlarmProbe extends DurableObject<Env> {
   private lateness: number[] = [];
+  /** Runs before their time (a repeated delivery: alarms are at-least-once): not lateness, counted apart. */
+  private early = 0;
   private due = 0;
   private periodMs = 1000;
   private running = false;
 
   async start(firstAt: number, periodMs: number): Promise<void> {
     this.lateness = [];
+    this.early = 0;
     this.due = firstAt;
     this.periodMs = periodMs;
     this.running = true;
@@ -79,6 +82,10 @@ export class AlarmProbe extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const now = Date.now();
     if (!this.running) return;
+    if (now < this.due) {
+      this.early++;
+      return void (await this.ctx.storage.setAlarm(this.due));
+    }
     this.lateness.push(now - this.due);
     // Fixed rate: the next one a period after this one was due (skipping any already missed).
     this.due += this.periodMs;
@@ -86,10 +93,10 @@ export class AlarmProbe extends DurableObject<Env> {
     await this.ctx.storage.setAlarm(this.due);
   }
 
-  async stop(): Promise<number[]> {
+  async stop(): Promise<{ lateness: number[]; early: number }> {
     this.running = false;
     await this.ctx.storage.deleteAlarm();
-    return this.lateness;
+    return { lateness: this.lateness, early: this.early };
   }
 }
 

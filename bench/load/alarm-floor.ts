@@ -15,6 +15,8 @@ export interface AlarmFloorResult {
   p50: number;
   p99: number;
   max: number;
+  /** Runs before their time (repeated deliveries), not counted as lateness. */
+  early: number;
   /** Objects that fired no alarm at all (evicted or broken). */
   silentObjects: number;
   appCpuPct: number;
@@ -33,7 +35,8 @@ export async function runAlarmFloor(server: DevServer, objects: number, seconds:
   const res = await fetch(`${base}/alarms/stop?run=${run}&n=${objects}`, { method: "POST" });
   if (!res.ok) throw new Error(`alarm floor: stop answered ${res.status}`);
   const b = sample(server.appPid);
-  const lists = (await res.json()) as number[][];
+  const answers = (await res.json()) as { lateness: number[]; early: number }[];
+  const lists = answers.map((a) => a.lateness);
   const h = new Hist();
   for (const l of lists) for (const v of l) h.add(v);
   const r: AlarmFloorResult = {
@@ -43,10 +46,11 @@ export async function runAlarmFloor(server: DevServer, objects: number, seconds:
     p50: h.quantile(0.5),
     p99: h.quantile(0.99),
     max: h.n ? h.max : NaN,
+    early: answers.reduce((a, x) => a + x.early, 0),
     silentObjects: lists.filter((l) => l.length === 0).length,
     appCpuPct: cpuPercent(a, b),
     load,
   };
-  log(`  alarm floor: ${objects} objects x ${seconds} s: ${r.fired} alarms, late p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms`);
+  log(`  alarm floor: ${objects} objects x ${seconds} s: ${r.fired} alarms, late p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; ${r.early} early runs`);
   return r;
 }

@@ -377,6 +377,18 @@ let floorInputsPerS = 4;
 let startedTimer: NodeJS.Timeout | null = null;
 let cpuAtWindow = process.cpuUsage();
 let windowReport: WindowReport | null = null;
+let checksAtWindow: CheckTotals = emptyTotals();
+
+function emptyTotals(): CheckTotals {
+  return { checked: 0, desyncs: 0, badRelays: 0, exact: 0, moved: 0, refused: 0, unverifiable: 0 };
+}
+
+/** The match checks' counters summed over this process's matches. */
+function sumChecks(): CheckTotals {
+  const sum = emptyTotals();
+  for (const c of checks.values()) for (const k of Object.keys(sum) as (keyof CheckTotals)[]) sum[k] += c.totals[k];
+  return sum;
+}
 
 /** One fixed-rate 60 Hz loop per process drives every bot, like a browser's fixed-step loop. */
 function startFrameLoop(): void {
@@ -439,6 +451,7 @@ function startWindow(): void {
   }
   loopDelay.reset();
   loopDelay.enable();
+  checksAtWindow = sumChecks();
   cpuAtWindow = process.cpuUsage();
   windowReport = null;
 }
@@ -477,7 +490,14 @@ function stopWindow(): void {
     pointLate: pointHist.toJSON(),
     inputsUnrelayed: unrelayedInWindow(),
     botsReceiving: receiving,
+    checks: diffTotals(sumChecks(), checksAtWindow),
   };
+}
+
+function diffTotals(a: CheckTotals, b: CheckTotals): CheckTotals {
+  const d = emptyTotals();
+  for (const k of Object.keys(d) as (keyof CheckTotals)[]) d[k] = a[k] - b[k];
+  return d;
 }
 
 function report(): BotsReport {
@@ -497,12 +517,9 @@ function report(): BotsReport {
     const ext = b.ws?.extensions ?? "";
     extensions[ext] = (extensions[ext] ?? 0) + 1;
   }
-  const sum: CheckTotals = { checked: 0, desyncs: 0, badRelays: 0, exact: 0, moved: 0, refused: 0, unverifiable: 0 };
+  const sum = sumChecks();
   const samples: string[] = [];
-  for (const [match, c] of checks) {
-    for (const k of Object.keys(sum) as (keyof CheckTotals)[]) sum[k] += c.totals[k];
-    for (const s of c.samples) if (samples.length < 5) samples.push(`match ${match}: ${s}`);
-  }
+  for (const [match, c] of checks) for (const s of c.samples) if (samples.length < 5) samples.push(`match ${match}: ${s}`);
   const ns = (v: number) => (Number.isFinite(v) ? v / 1e6 : NaN);
   return {
     pid: process.pid,

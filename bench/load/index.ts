@@ -122,6 +122,13 @@ function errorsCell(s: StepResult): string {
 
 const hasErrors = (s: StepResult) => errorsCell(s) !== "none";
 
+/** Inputs applied at their stamp / moved (late) / refused, in the window (older results: the whole step). */
+function inputVerdicts(s: StepResult): string {
+  const c = s.integrity.window ?? s.integrity;
+  const total = c.exact + c.moved + c.refused;
+  return `${c.exact} / ${c.moved} / ${c.refused}${total ? ` (${((c.moved / total) * 100).toFixed(1)} % late)` : ""}`;
+}
+
 function serverCell(s: StepResult): string {
   const negotiated = Object.keys(s.extensions).filter((k) => k !== "none");
   return `${s.mode === "game" ? "project" : "relay floor"} | ${s.path} | ${s.deflateOffered ? (negotiated.length ? "deflate" : "offered, refused") : "off"}`;
@@ -190,7 +197,7 @@ export function loadMarkdown(r: Omit<LoadResult, "markdown">, jsonPath: string |
       `| ${s.matches} | ${serverCell(s)} | ${f1(s.client.relay.p50)} / ${f1(s.client.relay.p99)} / ${f1(s.client.relay.max)} | ` +
       (s.mode === "game"
         ? `${f1(s.client.pointLate.p50)} / ${f1(s.client.pointLate.p99)} (${s.client.pointLate.n}) | ${f1(s.server.alarmLatenessP50Median)} / ${f1(s.server.alarmLatenessP99Median)} / ${f1(s.server.alarmLatenessP99Worst)} | ` +
-          `${s.integrity.desyncs} / ${s.integrity.checked.toLocaleString("en-US")}${s.server.desyncsCounted ? ` (server counted ${s.server.desyncsCounted})` : ""} | ${s.integrity.exact} / ${s.integrity.moved} / ${s.integrity.refused} | ${f1(s.server.tickRatePerGame)} | `
+          `${s.integrity.desyncs} / ${s.integrity.checked.toLocaleString("en-US")}${s.server.desyncsCounted ? ` (server counted ${s.server.desyncsCounted})` : ""} | ${inputVerdicts(s)} | ${f1(s.server.tickRatePerGame)} | `
         : "– | – | – | – | – | ") +
       `${f1(s.client.inputsPerSecPerPlayer)} | ${s.load.before[0].toFixed(2)} → ${s.load.after[0].toFixed(2)} |`,
   );
@@ -208,6 +215,7 @@ export function loadMarkdown(r: Omit<LoadResult, "markdown">, jsonPath: string |
   const af = r.alarmFloor;
   const c = r.cost;
   const samples = steps.flatMap((s) => s.integrity.samples.map((x) => `N=${s.matches}: ${x}`)).slice(0, 5);
+  const noisiest = Math.max(0, ...steps.map((s) => s.cpu.other));
   return [
     `## Load${label ? ` (\`${label}\`)` : ""}: concurrent 2P matches on \`wrangler dev\`, against the relay floor`,
     "",
@@ -215,6 +223,9 @@ export function loadMarkdown(r: Omit<LoadResult, "markdown">, jsonPath: string |
       `${r.source.dirtyFiles.length ? ` with ${r.source.dirtyFiles.length} uncommitted files of the tree (${r.source.dirtyFiles.slice(0, 6).join(", ")}${r.source.dirtyFiles.length > 6 ? ", …" : ""})` : ""}. ` +
       `Run on ${steps[0]?.startedAt.slice(0, 16).replace("T", " ") ?? "?"} UTC.${jsonPath ? ` Raw figures: \`${jsonPath}\`.` : ""}`,
     "",
+    ...(noisiest > 50
+      ? [`**Noisy machine: other processes used up to ${f0(noisiest)} % of a core during the windows (2 cores = 200 %). Latency, capacity and CPU figures here are not final; run again on a quiet machine.**`, ""]
+      : []),
     h.maxMatches === null ? `**Headline: none of the N tried held** (${h.criterion}).` : `**Headline: ${h.maxMatches} concurrent 2P matches** (${h.criterion}).`,
     "",
     "| target (issue 17) | measured | met |",
@@ -225,9 +236,9 @@ export function loadMarkdown(r: Omit<LoadResult, "markdown">, jsonPath: string |
       "Point lateness: a `point`'s arrival at a bot − the moment its tick was due (`t0 + tick / tickHz`, the server's clock), ms p50 / p99 (points). " +
       "Alarm lateness: the GameSessions' own measure (`Date.now()` in `alarm()` − the time it was set for), since each object started: median of p50s / median of p99s / worst p99. " +
       "Desyncs / digests checked: each bot pair re-simulates the match from the `sync` and the relayed inputs only and compares every authoritative digest (points, checks, game_started, game_over). " +
-      "Inputs exact / moved / refused: applied at their stamp / moved later because they arrived late / refused. Ticks/s: how far the timelines advanced per second (60: with the clock).",
+      "Inputs exact / moved / refused, in the window: applied at their stamp / moved later because they arrived after their tick / refused (the desync count covers the whole step). Ticks/s: how far the timelines advanced per second (60: with the clock).",
     "",
-    "| N | server | path | WS compression | input relay ms p50 / p99 / max | point lateness ms p50 / p99 (n) | alarm lateness ms p50 / p99 / worst | desyncs / digests checked | inputs exact / moved / refused | ticks/s | inputs/s per player | load avg (1 min) before → after |",
+    "| N | server | path | WS compression | input relay ms p50 / p99 / max | point lateness ms p50 / p99 (n) | alarm lateness ms p50 / p99 / worst | desyncs / digests checked | inputs in window: exact / moved / refused | ticks/s | inputs/s per player | load avg (1 min) before → after |",
     "| ---: | --- | --- | --- | --- | --- | --- | --- | --- | ---: | ---: | --- |",
     ...rows1,
     ...(samples.length ? ["", `First desyncs: ${samples.map((x) => `\`${x}\``).join("; ")}.`] : []),
@@ -251,7 +262,7 @@ export function loadMarkdown(r: Omit<LoadResult, "markdown">, jsonPath: string |
     "",
     af
       ? `\`bench/floor/worker.ts\` (AlarmProbe) on the floor's \`wrangler dev\`, alone on the server: ${af.objects} Durable Objects each firing one alarm a second for ${af.seconds} s (phases spread over the second), nothing else. ` +
-        `${af.fired.toLocaleString("en-US")} alarms fired **p50 ${f1(af.p50)} ms, p99 ${f1(af.p99)} ms** late (max ${f1(af.max)} ms; ${af.silentObjects} objects fired none); app workerd ${f0(af.appCpuPct)} % of a core; load average ${af.load.toFixed(2)}.`
+        `${af.fired.toLocaleString("en-US")} alarms fired **p50 ${f1(af.p50)} ms, p99 ${f1(af.p99)} ms** late (max ${f1(af.max)} ms; ${af.early ?? 0} runs before their time, not counted; ${af.silentObjects} objects fired none); app workerd ${f0(af.appCpuPct)} % of a core; load average ${af.load.toFixed(2)}.`
       : "Not run (`--alarm-floor 0`).",
     "",
     "### Cost per game-hour",

@@ -51,6 +51,8 @@ export interface WindowReport {
   inputsUnrelayed: number;
   /** Bots that received at least one frame in the window. */
   botsReceiving: number;
+  /** What the match checks counted during the window alone (inputs exact/moved/refused, digests checked, desyncs). */
+  checks: CheckTotals;
 }
 
 export interface BotsReport {

@@ -105,7 +105,8 @@ export interface StepResult {
     playersReceiving: number;
     framesDownPerSecPerPlayer: number;
   };
-  integrity: CheckTotals & { samples: string[]; movedNotices: number; refusedNotices: number; clockOffsetMaxMs: number };
+  /** Over the whole step (desyncs must be 0 from the first sync to the last game_over); `window`: the window alone. */
+  integrity: CheckTotals & { samples: string[]; movedNotices: number; refusedNotices: number; clockOffsetMaxMs: number; window: CheckTotals };
   bytes: {
     /** Per player, bytes per second. */
     downPayload: number;
@@ -459,12 +460,15 @@ function summarize(o: StepOptions, r: Raw): StepResult {
     botsReceiving: 0,
   };
   const loop = { p50: 0, p99: 0, max: 0 };
+  const windowChecks: CheckTotals = { checked: 0, desyncs: 0, badRelays: 0, exact: 0, moved: 0, refused: 0, unverifiable: 0 };
   for (const rep of r.windowReports) {
     const win = rep.window!;
+    for (const k of Object.keys(windowChecks) as (keyof CheckTotals)[]) windowChecks[k] += win.checks?.[k] ?? 0;
     relay.merge(win.relay);
     pointLate.merge(win.pointLate);
     w.seconds = Math.max(w.seconds, win.seconds);
     for (const k of Object.keys(w) as (keyof typeof w)[]) if (k !== "seconds") w[k] += win[k];
+
     loop.p50 = Math.max(loop.p50, rep.loopDelay.p50);
     loop.p99 = Math.max(loop.p99, rep.loopDelay.p99);
     loop.max = Math.max(loop.max, rep.loopDelay.max);
@@ -483,7 +487,7 @@ function summarize(o: StepOptions, r: Raw): StepResult {
     gameOverDuplicated: 0,
     gamesNotFinished: game ? r.finals.filter((s) => !s || s.phase !== "finished").length : 0,
   };
-  const integrity = { checked: 0, desyncs: 0, badRelays: 0, exact: 0, moved: 0, refused: 0, unverifiable: 0, samples: [] as string[], movedNotices: 0, refusedNotices: 0, clockOffsetMaxMs: 0 };
+  const integrity = { checked: 0, desyncs: 0, badRelays: 0, exact: 0, moved: 0, refused: 0, unverifiable: 0, samples: [] as string[], movedNotices: 0, refusedNotices: 0, clockOffsetMaxMs: 0, window: windowChecks };
   const extensions: Record<string, number> = {};
   let points = 0;
   for (const rep of r.endReports) {
