@@ -7,8 +7,8 @@
 import type { Dir, GameEvent } from "../../shared/engine/types";
 import { acceptInputTick, MatchTimeline, MAX_INPUT_LEAD_TICKS, rebaseClock, tickAt, timeOfTick, type TickClock, type TimelineCheckpoint } from "../../shared/timeline";
 
-/** How far ahead a point is looked for (ticks); beyond it the object re-predicts when it wakes. */
-export const PREDICTION_HORIZON_TICKS = 600;
+/** How far ahead a point is looked for (ticks): 5 s; beyond it the object re-predicts when it wakes. */
+export const PREDICTION_HORIZON_TICKS = 300;
 
 /** A point (or the end) at `tick`, with the digest and scores of the state at that tick. */
 export interface Happening {
@@ -30,8 +30,8 @@ export class LiveMatch {
   /** Null while the timeline is frozen. */
   clock: TickClock | null;
   readonly acks: number[];
-  /** Cached prediction: undefined = must be recomputed; null = none within the horizon. */
-  private predicted: { tick: number } | null | undefined = undefined;
+  /** Cached prediction (undefined: must be recomputed; tick null: no point within the horizon, which ends at `until`). */
+  private predicted: { tick: number | null; until: number; involved: number } | undefined = undefined;
   /** Engine steps spent predicting (for the stats). */
   predictionSteps = 0;
   predictions = 0;
@@ -85,8 +85,10 @@ export class LiveMatch {
     if (verdict.kind === "too_early") return verdict;
     this.acks[seat] = seq;
     this.timeline.addInput({ tick: verdict.tick, seat, dir });
-    // An input after the predicted point cannot change it.
-    if (this.predicted === null || (this.predicted && verdict.tick < this.predicted.tick)) this.predicted = undefined;
+    // An input cannot change the prediction if it applies after the predicted point (or horizon),
+    // or if its seat's paddle is nowhere near the ball's path until then.
+    const p = this.predicted;
+    if (p && verdict.tick < (p.tick ?? p.until) && p.involved & (1 << seat)) this.predicted = undefined;
     return verdict;
   }
 
@@ -119,18 +121,22 @@ export class LiveMatch {
   /** Epoch ms at which the next point is due if nobody sends anything more; null if none within the horizon. */
   nextPointAt(): number | null {
     if (!this.clock || this.timeline.over) return null;
+    // The horizon reached without a point (or a point tick reached without one: never, but then
+    // the cache would be stale): look again from here.
+    const cached = this.predicted;
+    if (cached && this.timeline.tick >= (cached.tick ?? cached.until)) this.predicted = undefined;
     if (this.predicted === undefined) {
       const p = this.timeline.predictNextPoint(PREDICTION_HORIZON_TICKS);
       this.predictions++;
-      this.predictionSteps += p ? p.steps : PREDICTION_HORIZON_TICKS;
-      this.predicted = p ? { tick: p.tick } : null;
+      this.predictionSteps += p.steps;
+      this.predicted = { tick: p.tick, until: this.timeline.tick + PREDICTION_HORIZON_TICKS, involved: p.involved };
     }
-    return this.predicted ? timeOfTick(this.clock, this.predicted.tick) : null;
+    return this.predicted.tick !== null ? timeOfTick(this.clock, this.predicted.tick) : null;
   }
 
   /** When to look again if no point is predicted: the end of the horizon. */
   horizonAt(): number | null {
-    if (!this.clock || this.timeline.over || this.predicted !== null) return null;
-    return timeOfTick(this.clock, this.timeline.tick + PREDICTION_HORIZON_TICKS);
+    if (!this.clock || this.timeline.over || !this.predicted || this.predicted.tick !== null) return null;
+    return timeOfTick(this.clock, this.predicted.until);
   }
 }

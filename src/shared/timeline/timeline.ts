@@ -10,7 +10,7 @@
  * tick T is settled without it, and an input for the current tick is still in time). Several
  * inputs for the same seat and tick: the later one wins.
  */
-import { cloneState, createGame, eliminateSeat, restoreGame, serializeGame, stepInPlace } from "../engine";
+import { cloneState, createGame, eliminateSeat, faceCoord, restoreGame, serializeGame, SIDE_INFO, stepInPlace } from "../engine";
 import type { Dir, GameConfig, GameEvent, GameState, SerializedGame } from "../engine";
 import { stateDigest } from "./digest";
 
@@ -34,9 +34,16 @@ export interface TimelineCheckpoint {
 
 /** What `predictNextPoint` found: the first tick with a point (or the game's end) within the horizon. */
 export interface PointPrediction {
-  tick: number;
+  /** The point's tick, or null when none happens within the horizon. */
+  tick: number | null;
   /** Engine steps it took (to measure the cost of predicting). */
   steps: number;
+  /**
+   * Bit i set: seat i's paddle could have mattered on the way (the ball came within one tick's
+   * travel of its face plane). An input of a seat not in this mask, for a tick before the
+   * predicted point, cannot change the prediction.
+   */
+  involved: number;
 }
 
 export class MatchTimeline {
@@ -113,7 +120,7 @@ export class MatchTimeline {
    * `stopAfterPoint`, stops right after a tick that scored (so the caller can read the state, and
    * its digest, at the point's tick) and returns; call again to go on.
    */
-  stepTo(target: number, out: TimedEvent[] = [], stopAfterPoint = false): TimedEvent[] {
+  stepTo(target: number, out: TimedEvent[] = [], stopAfterPoint = false, beforeStep?: (s: GameState) => void): TimedEvent[] {
     const s = this.s;
     const events = this.events;
     const pending = this.pending;
@@ -130,6 +137,7 @@ export class MatchTimeline {
         inputs = scratch;
       }
       events.length = 0;
+      if (beforeStep) beforeStep(s);
       stepInPlace(s, inputs, events);
       let scored = false;
       for (const event of events) {
@@ -169,17 +177,31 @@ export class MatchTimeline {
 
   /**
    * The first tick after `tick` at which a point (or the end) happens if nobody sends anything
-   * more: the inputs known are applied and every paddle keeps its last held direction. Null when
-   * nothing happens within `horizon` ticks (or the game is over). Steps a copy; this one is untouched.
+   * more: the inputs known are applied and every paddle keeps its last held direction; `tick`
+   * null when nothing happens within `horizon` ticks (or the game is over). Also which seats'
+   * paddles could have mattered on the way (see PointPrediction.involved). Steps a copy; this
+   * timeline is untouched.
    */
-  predictNextPoint(horizon: number): PointPrediction | null {
-    if (this.s.phase === "over") return null;
+  predictNextPoint(horizon: number): PointPrediction {
+    if (this.s.phase === "over") return { tick: null, steps: 0, involved: 0 };
     const probe = this.clone();
     const found: TimedEvent[] = [];
     const start = probe.tick;
-    const limit = start + horizon;
-    probe.stepTo(limit, found, true);
-    for (const e of found) if (e.event.type === "point") return { tick: e.tick, steps: probe.tick - start };
-    return null;
+    let involved = 0;
+    const c = this.s.config;
+    // A ball can travel at most ballSpeedMax in a tick (a bounce mid-tick included): within that
+    // (plus a margin) of a face plane, that seat's paddle may be tested during the step.
+    const reach = c.ballSpeedMax + c.ballSize / 2 + 1;
+    const planes = this.s.paddles.map((p) => ({ info: SIDE_INFO[p.side], plane: faceCoord(c, p.side) }));
+    probe.stepTo(start + horizon, found, true, (s) => {
+      if (s.phase !== "playing") return;
+      const b = s.ball;
+      for (let i = 0; i < planes.length; i++) {
+        const { info, plane } = planes[i];
+        if (((info.horizontal ? b.y : b.x) - plane) * info.inward <= reach) involved |= 1 << i;
+      }
+    });
+    for (const e of found) if (e.event.type === "point") return { tick: e.tick, steps: probe.tick - start, involved };
+    return { tick: null, steps: probe.tick - start, involved };
   }
 }

@@ -235,8 +235,10 @@ describe("MatchTimeline.predictNextPoint", () => {
         const run = fresh(m);
         for (const i of m.inputs) run.addInput(i);
         const events = run.stepTo(3000).filter((e) => e.event.type === "point");
-        if (p === null) expect(events).toEqual([]);
-        else {
+        if (p.tick === null) {
+          expect(events).toEqual([]);
+          expect(p.steps).toBe(tl.over ? 0 : 3000);
+        } else {
           expect(p.tick).toBe(events[0].tick);
           expect(p.steps).toBe(p.tick);
         }
@@ -247,11 +249,43 @@ describe("MatchTimeline.predictNextPoint", () => {
 
   it("answers null when nothing happens within the horizon, and for a finished game", () => {
     const tl = MatchTimeline.start(defaultConfig("2p"), 1); // 60 serve ticks, then ~60 to the paddle plane
-    expect(tl.predictNextPoint(30)).toBeNull();
+    expect(tl.predictNextPoint(30)).toEqual({ tick: null, steps: 30, involved: 0 });
     const done = MatchTimeline.start(defaultConfig("2p", { servePauseTicks: 0, winScore: 1 }), 1);
     done.stepTo(5000);
     expect(done.over).toBe(true);
-    expect(done.predictNextPoint(1000)).toBeNull();
+    expect(done.predictNextPoint(1000).tick).toBeNull();
+  });
+
+  it("an input of a seat outside `involved`, before the predicted point, never changes the prediction", () => {
+    fc.assert(
+      fc.property(matchArb, fc.integer({ min: 0, max: 3 }), dirArb, fc.integer({ min: 0, max: 600 }), (m, seatPick, dir, at) => {
+        const tl = fresh(m);
+        for (const i of m.inputs) tl.addInput(i);
+        tl.stepTo(Math.floor(m.ticks / 2));
+        const p = tl.predictNextPoint(600);
+        const seats = tl.state.paddles.length;
+        const seat = seatPick % seats;
+        if (p.involved & (1 << seat)) return; // involved: anything may change
+        const end = p.tick ?? tl.tick + 600;
+        const tick = tl.tick + (at % Math.max(1, end - tl.tick));
+        const other = tl.clone();
+        other.addInput({ tick, seat, dir });
+        expect(other.predictNextPoint(600).tick).toBe(p.tick);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("flags the seat whose side the point is scored on, and a seat whose paddle returned the ball", () => {
+    const tl = MatchTimeline.start(defaultConfig("2p", { servePauseTicks: 0 }), 3);
+    const p = tl.predictNextPoint(3000);
+    expect(p.tick).not.toBeNull();
+    const run = MatchTimeline.start(defaultConfig("2p", { servePauseTicks: 0 }), 3);
+    const events = run.stepTo(p.tick!);
+    const point = events.find((e) => e.event.type === "point")!.event as { side: string };
+    const loser = point.side === "left" ? 0 : 1;
+    expect(p.involved & (1 << loser)).toBeTruthy();
+    for (const e of events) if (e.event.type === "paddle_hit") expect(p.involved & (1 << e.event.seat)).toBeTruthy();
   });
 });
 
