@@ -70,7 +70,7 @@ export async function runClientBench(opts: { loads?: number; log?: (s: string) =
     log(`client: JS ${totals.jsGzip} B gzip (${totals.initialJsGzip} B up front), CSS ${totals.cssGzip} B gzip`);
 
     // First paint, served by wrangler dev (assets binding, SPA fallback, the real /api/me).
-    const server = await startDevServer({ vars: benchVars("timer", 3), assetsDir: out, log });
+    const server = await startDevServer({ vars: benchVars(3), assetsDir: out, log });
     const runs: ClientResult["paint"]["runs"] = [];
     let browserVersion = "?";
     try {

@@ -1,20 +1,22 @@
 /**
  * Bench entry point (`npm run bench`). Runs the bench parts and rewrites their sections of
- * docs/benchmarks.md. Parts: engine, hotpath, timers, load, tournament, client (default), profile and ab (on demand). Options:
+ * docs/benchmarks.md. Parts: engine, load, tournament, client (default), profile and ab (on demand). Options:
  *   --only engine[,load]    run only these parts
  *   --duration-ms N         engine: measured time per row (default 2000)
  *   --warmup-ms N           engine: warm-up per row (default 500)
- *   --matches 10,50,100     load: N concurrent 2P matches per step (default 10,25,50,100)
+ *   --matches 50,100,300    load: N concurrent 2P matches per ladder step (default 50,100,200,300,400)
  *   --seconds S             load: measured window per step (default 10)
- *   --warmup S              load: seconds between the last game start and the window (default 2)
+ *   --warmup S              load: seconds between the last game start and the window (default 3)
  *   --bot-procs P           load: bot processes (default 2)
  *   --ai easy|medium|hard   load: bot skill (default medium)
+ *   --floor-matches 100[,N] load: N of the relay-floor steps (0: none; default 100, or the largest N if below)
+ *   --floor-inputs-per-s X  load: input frames per second per floor socket (default 4)
+ *   --alarm-floor N         load: objects of the bare alarm floor (0: skip; default 100)
  *   --no-deflate-matches N  load: N of the comparison step without permessage-deflate (0: skip; default min(100, max N))
- *   --alarm-matches N       load: N of the TICK_DRIVER=alarm step (0: skip; default min(50, max N))
  *   --path direct|proxy     load: bots reach the app workerd directly (default) or through wrangler dev's proxy
- *   --other-path-matches N  load: N of the comparison step over the other path (0: skip; default min(50, max N))
+ *   --other-path-matches N  load: N of the comparison step over the other path (0: skip, the default)
  *   --no-deflate            load: run the ladder without deflate (the comparison step then offers it)
- *   --stop-above-ms X       load: stop climbing after a step whose worst-game p99 lateness exceeds X ms
+ *   --keep-climbing         load: do not stop the ladder at the first N that misses the criterion
  *   --quiet-wait S          load: before each step wait up to S s for other processes' CPU to drop (default 90)
  *   --quiet-pct X           load: ... below X % of one core (default 30)
  *   --state disk|tmpfs      load: where wrangler dev keeps its local state (default disk)
@@ -23,15 +25,14 @@
  *   --source worktree|head  load: bench a copy of the working tree (default) or of the last commit
  *   --label NAME            load: suffix of the results file name
  *   --section KEY           load: docs/benchmarks.md section to write (default "load")
- *   --ab rev,rev[,...]      ab: compare git tree-ishes under the same load, interleaved (--ab-names a,b; --rounds R)
+ *   --json-out FILE         load: also write the raw JSON to FILE
+ *   --ab rev,rev[,...]      ab: compare git tree-ishes (or "worktree"), each with its own bench, interleaved (--ab-names a,b; --rounds R)
  *   --from-json FILE        load: re-render a saved run (bench/results/*-load*.json) into its section, no new measurement
  *   --no-write              print only, leave docs/benchmarks.md and bench/results alone
  * To add a part, register it in PARTS: it returns the markdown of its section.
  */
 import { fileURLToPath } from "node:url";
 import { runEngineBench } from "./engine";
-import { runHotpathBench } from "./hotpath";
-import { runTimerFloor } from "./probe/run";
 import { runClientBench } from "./client";
 import { renderLoadJson, runLoadBench, type LoadOptions } from "./load/index";
 import { runAb } from "./load/ab";
@@ -59,8 +60,6 @@ type Part = (options: PartOptions) => Promise<string> | string;
 const PARTS: Record<string, Part> = {
   engine: (o) => runEngineBench(o).markdown,
   load: async (o) => (o.fromJson ? renderLoadJson(o.fromJson) : (await runLoadBench({ ...o, writeJson: o.write })).markdown),
-  hotpath: () => runHotpathBench().markdown,
-  timers: async () => (await runTimerFloor()).markdown,
   ab: async (o) => {
     if (!o.abRevs?.length) throw new Error("--only ab needs --ab <rev>,<rev>[,...]");
     return (await runAb({ revs: o.abRevs, names: o.abNames, matches: o.matches, rounds: o.rounds, seconds: o.seconds, deflate: o.deflate, label: o.label })).markdown;
@@ -71,10 +70,10 @@ const PARTS: Record<string, Part> = {
 };
 
 /** Parts run when --only is not given (profile and ab are on demand: slow, or needing arguments). */
-const DEFAULT_PARTS = ["engine", "hotpath", "timers", "load", "tournament", "client"];
+const DEFAULT_PARTS = ["engine", "load", "tournament", "client"];
 
 /** The docs section a part writes (load runs may be kept apart with --section). */
-const sectionOf = (part: string, o: PartOptions) => (part === "load" && o.section ? o.section : part);
+const sectionOf = (part: string, o: PartOptions) => ((part === "load" || part === "ab") && o.section ? o.section : part);
 
 function parseArgs(argv: string[]): { only: string[]; options: PartOptions; write: boolean } {
   let only = DEFAULT_PARTS;
@@ -127,14 +126,25 @@ function parseArgs(argv: string[]): { only: string[]; options: PartOptions; writ
       case "--no-deflate-matches":
         options.noDeflateMatches = num();
         break;
-      case "--alarm-matches":
-        options.alarmMatches = num();
+      case "--floor-matches":
+        options.floorMatches = value().split(",").map((s) => Number(s.trim()));
+        if (options.floorMatches.some((n) => !Number.isInteger(n) || n < 0)) throw new Error("--floor-matches takes non-negative integers, e.g. 100 (0: none)");
+        break;
+      case "--floor-inputs-per-s":
+        options.floorInputsPerS = num();
+        if (!(options.floorInputsPerS > 0)) throw new Error("--floor-inputs-per-s must be above 0");
+        break;
+      case "--alarm-floor":
+        options.alarmFloorObjects = num();
+        break;
+      case "--keep-climbing":
+        options.keepClimbing = true;
+        break;
+      case "--json-out":
+        options.jsonOut = value();
         break;
       case "--no-deflate":
         options.deflate = false;
-        break;
-      case "--stop-above-ms":
-        options.stopAboveP99Ms = num();
         break;
       case "--path":
         options.path = choice(["direct", "proxy"] as const);
@@ -197,7 +207,7 @@ async function main(): Promise<void> {
   for (const name of only) {
     console.log(`\n== ${name} ==`);
     const markdown = await PARTS[name](options);
-    if (write && name !== "ab") {
+    if (write) {
       updateSection(docs, sectionOf(name, options), markdown);
       console.log(`wrote section "${sectionOf(name, options)}" of ${docs}`);
     } else {

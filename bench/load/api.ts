@@ -76,7 +76,7 @@ export class Api {
   }
 }
 
-/** What GET /api/admin/games/:id/stats returns: the object's own loop stats plus its identity. */
+/** What GET /api/admin/games/:id/stats returns: the object's own counters (alarm lateness, billable units) plus its identity. */
 export type ServerStats = LoopStatsSnapshot & { gameId: string | null; phase: string | null; driver: string | null };
 
 /** Runs `fn` over `items` with at most `limit` in flight; results in input order. */
@@ -93,55 +93,22 @@ export async function pool<T, R>(items: readonly T[], limit: number, fn: (item: 
   return out;
 }
 
-/** Cumulative tick-lateness histogram of every game, from the Prometheus exposition at /metrics. */
-export interface LatenessScrape {
-  /** Upper bounds in ms (Infinity last) and cumulative counts. */
-  le: number[];
-  counts: number[];
-  count: number;
-  sumMs: number;
-}
-
-export async function scrapeLateness(baseUrl: string, token: string): Promise<LatenessScrape | null> {
+/** A counter summed over its series at /metrics (Prometheus text), or null if unreadable/absent. */
+export async function scrapeCounter(baseUrl: string, token: string, name: string): Promise<number | null> {
   try {
     const res = await fetch(`${baseUrl}/metrics`, { headers: { Authorization: `Bearer ${token}` } });
     if (!res.ok) return null;
-    const text = await res.text();
-    const le: number[] = [];
-    const counts: number[] = [];
-    let count = 0;
-    let sumMs = 0;
-    for (const line of text.split("\n")) {
-      let m = /^pong_tick_lateness_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\}\s+([0-9.e+-]+)/.exec(line);
+    let total = 0;
+    let seen = false;
+    for (const line of (await res.text()).split("\n")) {
+      const m = new RegExp(`^${name}(?:\\{[^}]*\\})?\\s+([0-9.e+-]+)`).exec(line);
       if (m) {
-        le.push(m[1] === "+Inf" ? Infinity : Number(m[1]) * 1000);
-        counts.push(Number(m[2]));
-        continue;
+        total += Number(m[1]);
+        seen = true;
       }
-      m = /^pong_tick_lateness_seconds_count(?:\{[^}]*\})?\s+([0-9.e+-]+)/.exec(line);
-      if (m) count = Number(m[1]);
-      m = /^pong_tick_lateness_seconds_sum(?:\{[^}]*\})?\s+([0-9.e+-]+)/.exec(line);
-      if (m) sumMs = Number(m[1]) * 1000;
     }
-    return le.length ? { le, counts, count, sumMs } : null;
+    return seen ? total : 0;
   } catch {
     return null;
   }
-}
-
-/** What happened between two scrapes: share of loop runs at or under each bound, and the p50/p99 bucket bounds. */
-export function latenessBetween(a: LatenessScrape | null, b: LatenessScrape | null) {
-  if (!a || !b || a.le.length !== b.le.length) return null;
-  const n = b.count - a.count;
-  if (n <= 0) return null;
-  const cum = b.counts.map((c, i) => c - a.counts[i]);
-  const share = (boundMs: number) => {
-    const i = b.le.findIndex((x) => x >= boundMs - 1e-9);
-    return i < 0 ? 1 : cum[i] / n;
-  };
-  const q = (p: number) => {
-    const i = cum.findIndex((c) => c >= p * n);
-    return i < 0 ? Infinity : b.le[i];
-  };
-  return { runs: n, meanMs: (b.sumMs - a.sumMs) / n, within1Ms: share(1), within2Ms: share(2), within4Ms: share(4), p50AtMostMs: q(0.5), p99AtMostMs: q(0.99), buckets: b.le.map((le, i) => ({ le, count: cum[i] })) };
 }

@@ -1,22 +1,43 @@
 /**
- * A bot process of the load bench: plays its share of the matches over real WebSockets, each bot
- * seeing the game only through the server's binary snapshots (decodeSnapshot) and steering with the
- * shared AI (AiPlayer), sending `input` only when its held direction changes, with increasing seq.
- * It measures what a client sees: snapshot inter-arrival, input -> acknowledgement latency, bytes
- * (payload and what crossed its TCP socket), errors, closes and game_over counts.
+ * A bot process of the load bench. Two modes, the same load:
+ *
+ * - "game": plays its share of the matches against the project over protocol 2, as a browser
+ *   client would: reads `welcome`/`sync`/`game_started`, stamps each input with the tick it is for
+ *   (the match clock `tickAt(t0, now)` plus a small lead that grows when the server reports an input
+ *   as late), steers with the shared AI (AiPlayer, looking at the present once a second through a
+ *   copy of the match timeline) and, like a person tapping keys, releases or presses a key when it
+ *   has sent nothing for NUDGE_AFTER_TICKS: about 4 direction changes a second per player. The two
+ *   bots of a match share one MatchCheck (match-check.ts): relay latency and digest verification.
+ * - "floor": the same bots against the relay-only floor (bench/floor/worker.ts): each socket sends
+ *   an input frame of the same shape at the same rate and measures how long the room takes to relay
+ *   it to the other socket. Nothing else.
+ *
+ * Every bot also sends the heartbeat `ping` every 2 s like the browser client. Times: epoch ms with
+ * sub-millisecond resolution (performance.timeOrigin + performance.now()), shared by every process
+ * on the machine and comparable with the server's `t0` (Date.now() in workerd, same machine clock).
  * Runs as a child process (forked by load.ts) so bots and server compete for the cores visibly.
  */
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import type { Socket } from "node:net";
 import WebSocket from "ws";
-import { AiPlayer, type AiLevel } from "../../src/shared/ai";
-import type { Dir, GameConfig, GameState, Side } from "../../src/shared/engine";
-import { decodeSnapshot, SnapshotDecodeError, type SnapshotView } from "../../src/shared/protocol/snapshot";
+import { AiPlayer, AI_VIEW_INTERVAL, type AiLevel } from "../../src/shared/ai";
+import { Rng, type Dir, type GameState } from "../../src/shared/engine";
+import { decodeRelay, RelayDecodeError } from "../../src/shared/protocol/relay";
+import { PROTOCOL_VERSION, type ServerMessage } from "../../src/shared/protocol/messages";
+import { tickAt, timeOfTick, type TickClock } from "../../src/shared/timeline";
 import { Hist } from "./hist";
-import type { BotSpec, BotsReport, FromBots, ToBots, WindowReport } from "./ipc";
+import type { BotMode, BotSpec, BotsReport, FromBots, ToBots, WindowReport } from "./ipc";
+import { MatchCheck, type CheckTotals } from "./match-check";
 
-const TICK_MS = 1000 / 60;
-const SIDES: Record<string, Side[]> = { "2p": ["left", "right"], "4p": ["left", "right", "top", "bottom"] };
+/** Epoch ms, sub-millisecond, the same clock in every process of the machine. */
+const epochNow = () => performance.timeOrigin + performance.now();
+/** A key tap after this many ticks without an input (about 4 direction changes a second with the medium AI). */
+const NUDGE_AFTER_TICKS = 30;
+/** Ticks a tap lasts. */
+const NUDGE_TICKS = 3;
+const HEARTBEAT_MS = 2000;
+const START_LEAD_TICKS = 2;
+const MAX_LEAD_TICKS = 20;
 
 function send(msg: FromBots): void {
   process.send!(msg);
@@ -24,14 +45,15 @@ function send(msg: FromBots): void {
 
 // ------------------------------------------------------------------ process-wide measurement
 
+let mode: BotMode = "game";
 let measuring = false;
 let windowStart = 0;
-const gapHist = new Hist();
-const ackHist = new Hist();
+const relayHist = new Hist();
+const pointHist = new Hist();
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 const win = {
-  snapshots: 0,
-  snapshotBytes: 0,
+  binaryFrames: 0,
+  binaryBytes: 0,
   textFrames: 0,
   textBytes: 0,
   upFrames: 0,
@@ -46,6 +68,9 @@ const totals = {
   wsErrors: 0,
   points: 0,
   unexpectedCloses: 0,
+  moved: 0,
+  refused: 0,
+  clockOffsetMaxMs: 0,
   closeCodes: {} as Record<string, number>,
   serverErrors: {} as Record<string, number>,
   connectFailures: [] as string[],
@@ -55,33 +80,53 @@ let ending = false;
 const headerDown = (n: number) => (n < 126 ? 2 : n < 65536 ? 4 : 10);
 const headerUp = (n: number) => headerDown(n) + 4;
 
+/** Per match: the protocol-2 check (game mode) or the floor's sent-input book (floor mode). */
+const checks = new Map<number, MatchCheck>();
+const floorSent = new Map<number, Map<number, number>[]>();
+
+function checkOf(match: number): MatchCheck {
+  let c = checks.get(match);
+  if (!c) checks.set(match, (c = new MatchCheck(2)));
+  return c;
+}
+
 // ------------------------------------------------------------------ one bot
 
 class Bot {
   ws: WebSocket | null = null;
-  private view: SnapshotView | null = null;
-  private config: GameConfig | null = null;
-  private state: GameState | null = null;
   private readonly ai: AiPlayer;
+  private readonly rng: Rng;
+  private clock: TickClock | null = null;
+  private tickHz = 60;
   private seq = 0;
-  private dir: Dir = 0;
-  private pendSeq: number[] = [];
-  private pendAt: number[] = [];
-  private pendHead = 0;
-  private lastSnapAt = -1;
-  private lastDecided = -1;
+  private held: Dir = 0;
+  private lastInputTick = -1;
+  private nudgeUntil = -1;
+  private nudgeDir: Dir = 0;
+  private lastView = -Infinity;
+  private lead = START_LEAD_TICKS;
+  private lastMovedAt = 0;
+  private nextFloorAt = 0;
+  private nextPingAt = 0;
   started = false;
   gameOvers = 0;
   closed = false;
-  gotSnapshotInWindow = false;
+  gotFrameInWindow = false;
   sock0Read = 0;
   sock0Written = 0;
+  socketReads = 0;
+  sock0Reads = 0;
 
   constructor(
     readonly spec: BotSpec,
     level: AiLevel,
   ) {
     this.ai = new AiPlayer(level, spec.seat, spec.seed);
+    this.rng = new Rng(spec.seed ^ 0x5bd1e995);
+  }
+
+  private get check(): MatchCheck {
+    return checkOf(this.spec.match);
   }
 
   socket(): Socket | null {
@@ -90,18 +135,24 @@ class Bot {
 
   connect(baseUrl: string, deflate: boolean): Promise<void> {
     return new Promise((resolve, reject) => {
-      const url = `${baseUrl.replace(/^http/, "ws")}/ws/game/${this.spec.gameId}`;
-      const ws = new WebSocket(url, { headers: { Authorization: `Bearer ${this.spec.token}` }, perMessageDeflate: deflate });
+      const ws =
+        mode === "game"
+          ? new WebSocket(`${baseUrl.replace(/^http/, "ws")}/ws/game/${this.spec.gameId}`, { headers: { Authorization: `Bearer ${this.spec.token}` }, perMessageDeflate: deflate })
+          : new WebSocket(`${baseUrl.replace(/^http/, "ws")}/ws/${this.spec.gameId}`, { perMessageDeflate: deflate });
       ws.binaryType = "arraybuffer";
       this.ws = ws;
       let opened = false;
       ws.on("open", () => {
         opened = true;
+        this.socket()?.on("data", () => this.socketReads++);
+        this.nextPingAt = epochNow() + HEARTBEAT_MS * this.rng.next();
+        if (mode === "floor") {
+          this.nextFloorAt = epochNow() + this.floorGap();
+          this.markStarted();
+        }
         resolve();
       });
-      ws.on("unexpected-response", (_req, res) => {
-        reject(new Error(`upgrade ${res.statusCode}`));
-      });
+      ws.on("unexpected-response", (_req, res) => reject(new Error(`upgrade ${res.statusCode}`)));
       ws.on("error", (err) => {
         totals.wsErrors++;
         if (!opened) reject(err);
@@ -115,145 +166,205 @@ class Bot {
     });
   }
 
+  private markStarted(): void {
+    if (this.started) return;
+    this.started = true;
+    totals.started++;
+    reportStarted();
+  }
+
   private onMessage(data: ArrayBuffer, isBinary: boolean): void {
-    const now = performance.now();
-    if (!isBinary) {
-      const text = Buffer.from(data).toString("utf8");
-      if (measuring) {
+    const now = epochNow();
+    if (measuring) {
+      if (isBinary) {
+        win.binaryFrames++;
+        win.binaryBytes += data.byteLength;
+      } else {
         win.textFrames++;
         win.textBytes += data.byteLength;
-        win.frameHeaderDown += headerDown(data.byteLength);
       }
-      if (text === "pong") return;
-      this.onJson(JSON.parse(text));
-      return;
-    }
-    if (measuring) {
-      win.snapshots++;
-      win.snapshotBytes += data.byteLength;
       win.frameHeaderDown += headerDown(data.byteLength);
-      if (this.lastSnapAt >= windowStart) gapHist.add(now - this.lastSnapAt);
-      this.gotSnapshotInWindow = true;
+      this.gotFrameInWindow = true;
     }
-    this.lastSnapAt = now;
-    let view: SnapshotView;
+    if (mode === "floor") return this.onFloorFrame(data, now);
+    if (isBinary) return this.onRelay(data, now);
+    const text = Buffer.from(data).toString("utf8");
+    if (text === "pong") return;
+    let msg: ServerMessage;
     try {
-      view = decodeSnapshot(data, this.view);
-    } catch (err) {
-      if (!(err instanceof SnapshotDecodeError)) throw err;
+      msg = JSON.parse(text) as ServerMessage;
+    } catch {
       totals.decodeErrors++;
       return;
     }
-    this.view = view;
-    // Input -> acknowledgement: the first snapshot whose ack for our seat reaches the seq.
-    const ack = view.acks[this.spec.seat];
-    while (this.pendHead < this.pendSeq.length && this.pendSeq[this.pendHead] <= ack) {
-      const at = this.pendAt[this.pendHead];
-      if (measuring && at >= windowStart) ackHist.add(now - at);
-      this.pendHead++;
-    }
-    if (this.pendHead > 64 && this.pendHead * 2 > this.pendSeq.length) {
-      this.pendSeq = this.pendSeq.slice(this.pendHead);
-      this.pendAt = this.pendAt.slice(this.pendHead);
-      this.pendHead = 0;
-    }
-    this.steer(view, now);
+    this.onJson(msg, now);
   }
 
-  /** On a snapshot: the AI may take its once-per-second view, then decides for the snapshot's tick. */
-  private steer(view: SnapshotView, now: number): void {
-    const st = this.state;
-    if (!st || !this.started || ending || this.closed || view.phase === "over") return;
-    st.tick = view.tick;
-    st.phase = view.phase;
-    st.ball.x = view.ball.x;
-    st.ball.y = view.ball.y;
-    st.ball.vx = view.ball.vx;
-    st.ball.vy = view.ball.vy;
-    st.ball.speed = Math.hypot(view.ball.vx, view.ball.vy);
-    for (let i = 0; i < st.paddles.length; i++) {
-      st.paddles[i].pos = view.paddles[i].pos;
-      st.paddles[i].dir = view.paddles[i].dir;
-      st.paddles[i].active = view.paddles[i].active;
+  private onRelay(data: ArrayBuffer, now: number): void {
+    let frame;
+    try {
+      frame = decodeRelay(data);
+    } catch (err) {
+      if (!(err instanceof RelayDecodeError)) throw err;
+      totals.decodeErrors++;
+      return;
     }
-    this.ai.observe(st);
-    this.decideAt(view.tick, now);
-  }
-
-  /**
-   * Like a browser client's fixed-step loop: between snapshots (30 Hz) the bot still decides once
-   * per 60 Hz tick, at the tick it estimates the server is at.
-   */
-  frame(now: number): void {
-    const view = this.view;
-    if (!view || this.lastSnapAt < 0 || !this.started || ending || this.closed || view.phase === "over") return;
-    this.decideAt(view.tick + Math.floor((now - this.lastSnapAt) / TICK_MS), now);
-  }
-
-  private decideAt(tick: number, now: number): void {
-    if (tick <= this.lastDecided) return;
-    this.lastDecided = tick;
-    const dir = this.ai.decide(tick);
-    if (dir === this.dir) return;
-    this.dir = dir;
-    const text = `{"type":"input","seq":${++this.seq},"dir":${dir}}`;
-    this.ws!.send(text);
-    this.pendSeq.push(this.seq);
-    this.pendAt.push(now);
-    if (measuring) {
-      win.upFrames++;
-      win.upBytes += text.length;
-      win.frameHeaderUp += headerUp(text.length);
-      win.inputsSent++;
+    if (frame.kind === "check") {
+      this.check.authoritative({ seat: this.spec.seat, tick: frame.tick, digest: frame.digest, kind: "check" });
+      return;
     }
+    const sent = this.check.relayed(frame.seat, frame.tick, frame.dir);
+    if (sent && measuring && sent.at >= windowStart) relayHist.add(now - sent.at);
   }
 
-  private onJson(msg: { type: string; [k: string]: unknown }): void {
+  private onJson(msg: ServerMessage, now: number): void {
+    const check = this.check;
+    const seat = this.spec.seat;
     switch (msg.type) {
-      case "welcome": {
-        const config = (msg.config as { engine: GameConfig }).engine;
-        this.config = config;
-        const sides = SIDES[config.mode];
-        this.state = {
-          config,
-          tick: 0,
-          phase: "serving",
-          ball: { x: config.width / 2, y: config.height / 2, vx: 0, vy: 0, speed: 0 },
-          paddles: sides.map((side) => ({ side, pos: 0, dir: 0 as Dir, active: true })),
-          scores: sides.map(() => 0),
-        } as unknown as GameState;
+      case "welcome":
+        if (msg.protocol !== PROTOCOL_VERSION) totals.decodeErrors++;
+        this.tickHz = msg.config.tickHz;
+        this.ws!.send(JSON.stringify({ type: "time", c: now }));
+        break;
+      case "time": {
+        // Offset of the server's clock: its answer time against the midpoint of the round trip.
+        const offset = Math.abs(msg.s - (msg.c + now) / 2);
+        if (offset > totals.clockOffsetMaxMs) totals.clockOffsetMaxMs = offset;
         break;
       }
-      case "game_started":
-        if (!this.started) {
-          this.started = true;
-          totals.started++;
-          reportStarted();
-        }
+      case "sync":
+        check.sync(msg.timeline);
+        this.clock = msg.running ? { t0: msg.t0, tickHz: this.tickHz } : null;
         break;
-      case "game_over":
-        this.gameOvers++;
+      case "game_started":
+        this.clock = { t0: msg.t0, tickHz: this.tickHz };
+        check.authoritative({ seat, tick: msg.tick, digest: msg.digest, kind: "game_started" });
+        this.markStarted();
+        break;
+      case "paused":
+        this.clock = null;
+        check.authoritative({ seat, tick: msg.tick, digest: msg.digest, kind: "paused" });
         break;
       case "point":
-        if (this.spec.seat === 0) totals.points++;
+        if (seat === 0) totals.points++;
+        check.authoritative({ seat, tick: msg.tick, digest: msg.digest, kind: "point" });
+        if (measuring && this.clock) pointHist.add(now - timeOfTick(this.clock, msg.tick));
         break;
-      case "error": {
-        const code = String(msg.code);
-        totals.serverErrors[code] = (totals.serverErrors[code] ?? 0) + 1;
+      case "player_out":
+        check.authoritative({ seat, tick: msg.tick, digest: msg.digest, kind: "player_out", eliminate: [msg.seat] });
+        break;
+      case "game_over": {
+        this.gameOvers++;
+        const losers = msg.reason === "forfeit" && msg.winner ? msg.players.map((p) => p.seat).filter((s) => s !== msg.winner!.seat) : [];
+        if (msg.tick >= 0) check.authoritative({ seat, tick: msg.tick, digest: msg.digest, kind: `game_over (${msg.reason})`, eliminate: losers });
         break;
       }
+      case "input_moved":
+        totals.moved++;
+        this.lead = Math.min(MAX_LEAD_TICKS, this.lead + 1);
+        this.lastMovedAt = now;
+        break;
+      case "input_refused":
+        totals.refused++;
+        check.refused(seat, msg.seq);
+        break;
+      case "error":
+        totals.serverErrors[msg.code] = (totals.serverErrors[msg.code] ?? 0) + 1;
+        break;
+      default:
+        break;
     }
   }
 
-  /** Unacknowledged inputs sent inside the window. */
-  unackedInWindow(): number {
-    let n = 0;
-    for (let i = this.pendHead; i < this.pendSeq.length; i++) if (this.pendAt[i] >= windowStart) n++;
-    return n;
+  /** Floor: the relayed frame is the other socket's input, verbatim. */
+  private onFloorFrame(data: ArrayBuffer, now: number): void {
+    const text = Buffer.from(data).toString("utf8");
+    if (text === "pong") return;
+    const m = /"seq":(\d+)/.exec(text);
+    if (!m) return void totals.decodeErrors++;
+    const book = floorSent.get(this.spec.match)?.[1 - this.spec.seat];
+    const at = book?.get(Number(m[1]));
+    if (at === undefined) return;
+    book!.delete(Number(m[1]));
+    if (measuring && at >= windowStart) relayHist.add(now - at);
+  }
+
+  private floorGap(): number {
+    const mean = 1000 / floorInputsPerS;
+    return mean * (0.8 + 0.4 * this.rng.next());
+  }
+
+  /** Called by the process's 60 Hz loop. */
+  frame(now: number): void {
+    if (!this.started || ending || this.closed || !this.ws) return;
+    if (now >= this.nextPingAt) {
+      this.nextPingAt = now + HEARTBEAT_MS;
+      this.ws.send("ping");
+      this.countUp(4);
+    }
+    if (mode === "floor") {
+      if (now < this.nextFloorAt) return;
+      this.nextFloorAt += this.floorGap();
+      if (this.nextFloorAt < now) this.nextFloorAt = now + this.floorGap();
+      const dir = this.held === 1 ? -1 : 1;
+      this.held = dir;
+      const seq = ++this.seq;
+      let books = floorSent.get(this.spec.match);
+      if (!books) floorSent.set(this.spec.match, (books = [new Map(), new Map()]));
+      books[this.spec.seat].set(seq, now);
+      this.sendInput(seq, Math.floor(now / 16), dir);
+      return;
+    }
+    const clock = this.clock;
+    if (!clock) return;
+    const tick = tickAt(clock, Date.now());
+    if (tick < 0) return;
+    if (tick - this.lastView >= AI_VIEW_INTERVAL) {
+      // The AI glances at the present: the settled timeline, stepped forward with what is known.
+      const tl = this.check.cloneTimeline();
+      if (tl) {
+        tl.stepTo(tick);
+        this.ai.observe(tl.state as GameState);
+        this.lastView = tick;
+      }
+    }
+    let dir = this.ai.decide(tick);
+    if (tick < this.nudgeUntil) dir = this.nudgeDir;
+    else if (dir === this.held && tick - this.lastInputTick >= NUDGE_AFTER_TICKS) {
+      this.nudgeDir = this.held !== 0 ? 0 : this.rng.next() < 0.5 ? -1 : 1;
+      this.nudgeUntil = tick + NUDGE_TICKS;
+      dir = this.nudgeDir;
+    }
+    if (dir === this.held) return;
+    this.held = dir;
+    this.lastInputTick = tick;
+    // The lead shrinks again after 5 s without a late input.
+    if (this.lead > 1 && now - this.lastMovedAt > 5000) {
+      this.lead--;
+      this.lastMovedAt = now;
+    }
+    const seq = ++this.seq;
+    const stamp = tick + this.lead;
+    this.check.inputSent(this.spec.seat, seq, stamp, dir, now);
+    this.sendInput(seq, stamp, dir);
+  }
+
+  private sendInput(seq: number, tick: number, dir: Dir): void {
+    const text = `{"type":"input","seq":${seq},"tick":${tick},"dir":${dir}}`;
+    this.ws!.send(text);
+    this.countUp(text.length);
+    if (measuring) win.inputsSent++;
+  }
+
+  private countUp(bytes: number): void {
+    if (!measuring) return;
+    win.upFrames++;
+    win.upBytes += bytes;
+    win.frameHeaderUp += headerUp(bytes);
   }
 
   resign(): void {
-    if (this.ws && !this.closed) this.ws.send(`{"type":"resign"}`);
+    if (this.ws && !this.closed) this.ws.send(mode === "game" ? `{"type":"resign"}` : "bye");
   }
 }
 
@@ -262,21 +373,36 @@ class Bot {
 let bots: Bot[] = [];
 let baseUrl = "";
 let deflate = true;
+let floorInputsPerS = 4;
 let startedTimer: NodeJS.Timeout | null = null;
 let cpuAtWindow = process.cpuUsage();
 let windowReport: WindowReport | null = null;
+let checksAtWindow: CheckTotals = emptyTotals();
 
-/** One fixed-rate 60 Hz loop per process drives every bot's between-snapshot decisions. */
+function emptyTotals(): CheckTotals {
+  return { checked: 0, desyncs: 0, badRelays: 0, exact: 0, moved: 0, refused: 0, unverifiable: 0 };
+}
+
+/** The match checks' counters summed over this process's matches. */
+function sumChecks(): CheckTotals {
+  const sum = emptyTotals();
+  for (const c of checks.values()) for (const k of Object.keys(sum) as (keyof CheckTotals)[]) sum[k] += c.totals[k];
+  return sum;
+}
+
+/** One fixed-rate 60 Hz loop per process drives every bot, like a browser's fixed-step loop. */
 function startFrameLoop(): void {
+  const period = 1000 / 60;
   let next = performance.now();
   const loop = () => {
-    const now = performance.now();
+    const now = epochNow();
     for (const b of bots) b.frame(now);
-    next += TICK_MS;
-    if (next < now) next = now + TICK_MS;
-    setTimeout(loop, next - performance.now());
+    next += period;
+    const t = performance.now();
+    if (next < t) next = t + period;
+    setTimeout(loop, next - t);
   };
-  setTimeout(loop, TICK_MS);
+  setTimeout(loop, period);
 }
 
 function reportStarted(): void {
@@ -312,29 +438,38 @@ async function connectSeat(seat: number, concurrency: number): Promise<void> {
 
 function startWindow(): void {
   measuring = true;
-  windowStart = performance.now();
-  gapHist.reset();
-  ackHist.reset();
+  windowStart = epochNow();
+  relayHist.reset();
+  pointHist.reset();
   for (const k of Object.keys(win) as (keyof typeof win)[]) win[k] = 0;
   for (const b of bots) {
     const s = b.socket();
     b.sock0Read = s?.bytesRead ?? 0;
     b.sock0Written = s?.bytesWritten ?? 0;
-    b.gotSnapshotInWindow = false;
+    b.sock0Reads = b.socketReads;
+    b.gotFrameInWindow = false;
   }
   loopDelay.reset();
   loopDelay.enable();
+  checksAtWindow = sumChecks();
   cpuAtWindow = process.cpuUsage();
   windowReport = null;
 }
 
+function unrelayedInWindow(): number {
+  let n = 0;
+  if (mode === "game") for (const c of checks.values()) n += c.unresolvedSince(windowStart);
+  else for (const books of floorSent.values()) for (const book of books) for (const at of book.values()) if (at >= windowStart) n++;
+  return n;
+}
+
 function stopWindow(): void {
-  const seconds = (performance.now() - windowStart) / 1000;
+  const seconds = (epochNow() - windowStart) / 1000;
   measuring = false;
   loopDelay.disable();
   let socketRead = 0;
   let socketWritten = 0;
-  let unacked = 0;
+  let socketReads = 0;
   let receiving = 0;
   for (const b of bots) {
     const s = b.socket();
@@ -342,19 +477,27 @@ function stopWindow(): void {
       socketRead += s.bytesRead - b.sock0Read;
       socketWritten += s.bytesWritten - b.sock0Written;
     }
-    unacked += b.unackedInWindow();
-    if (b.gotSnapshotInWindow) receiving++;
+    socketReads += b.socketReads - b.sock0Reads;
+    if (b.gotFrameInWindow) receiving++;
   }
   windowReport = {
     seconds,
     ...win,
     socketRead,
     socketWritten,
-    gap: gapHist.toJSON(),
-    ack: ackHist.toJSON(),
-    inputsUnacked: unacked,
+    socketReads,
+    relay: relayHist.toJSON(),
+    pointLate: pointHist.toJSON(),
+    inputsUnrelayed: unrelayedInWindow(),
     botsReceiving: receiving,
+    checks: diffTotals(sumChecks(), checksAtWindow),
   };
+}
+
+function diffTotals(a: CheckTotals, b: CheckTotals): CheckTotals {
+  const d = emptyTotals();
+  for (const k of Object.keys(d) as (keyof CheckTotals)[]) d[k] = a[k] - b[k];
+  return d;
 }
 
 function report(): BotsReport {
@@ -362,16 +505,21 @@ function report(): BotsReport {
   const gameOver = { none: 0, once: 0, more: 0 };
   const extensions: Record<string, number> = {};
   for (const b of bots) {
-    // The resigning side (seat 0) is closed with "resigned" before the game_over broadcast, by
-    // design: only the other side must hear game_over, exactly once.
-    if (b.spec.seat === 0) {
-      if (b.gameOvers > 0) gameOver.more++;
-    } else if (b.gameOvers === 0) gameOver.none++;
-    else if (b.gameOvers === 1) gameOver.once++;
-    else gameOver.more++;
+    if (mode === "game") {
+      // The resigning side (seat 0) is closed with "resigned" before the game_over broadcast, by
+      // design: only the other side must hear game_over, exactly once.
+      if (b.spec.seat === 0) {
+        if (b.gameOvers > 0) gameOver.more++;
+      } else if (b.gameOvers === 0) gameOver.none++;
+      else if (b.gameOvers === 1) gameOver.once++;
+      else gameOver.more++;
+    }
     const ext = b.ws?.extensions ?? "";
     extensions[ext] = (extensions[ext] ?? 0) + 1;
   }
+  const sum = sumChecks();
+  const samples: string[] = [];
+  for (const [match, c] of checks) for (const s of c.samples) if (samples.length < 5) samples.push(`match ${match}: ${s}`);
   const ns = (v: number) => (Number.isFinite(v) ? v / 1e6 : NaN);
   return {
     pid: process.pid,
@@ -386,6 +534,11 @@ function report(): BotsReport {
     decodeErrors: totals.decodeErrors,
     wsErrors: totals.wsErrors,
     points: totals.points,
+    checks: sum,
+    desyncSamples: samples,
+    movedNotices: totals.moved,
+    refusedNotices: totals.refused,
+    clockOffsetMaxMs: totals.clockOffsetMaxMs,
     extensions,
     loopDelay: { p50: ns(loopDelay.percentile(50)), p99: ns(loopDelay.percentile(99)), max: ns(loopDelay.max) },
     cpuUserS: cpu.user / 1e6,
@@ -396,9 +549,15 @@ function report(): BotsReport {
 
 async function end(timeoutMs: number): Promise<void> {
   ending = true;
-  for (const b of bots) if (b.spec.seat === 0) b.resign();
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline && bots.some((b) => !b.closed && b.ws)) await new Promise((r) => setTimeout(r, 50));
+  if (mode === "game") {
+    for (const b of bots) if (b.spec.seat === 0) b.resign();
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline && bots.some((b) => !b.closed && b.ws)) await new Promise((r) => setTimeout(r, 50));
+  } else {
+    for (const b of bots) if (!b.closed) b.ws?.close(1000, "done");
+    const deadline = performance.now() + Math.min(timeoutMs, 5000);
+    while (performance.now() < deadline && bots.some((b) => !b.closed && b.ws)) await new Promise((r) => setTimeout(r, 50));
+  }
   for (const b of bots) if (!b.closed) b.ws?.terminate();
   send({ type: "ended", report: report() });
 }
@@ -406,8 +565,10 @@ async function end(timeoutMs: number): Promise<void> {
 process.on("message", (msg: ToBots) => {
   switch (msg.type) {
     case "assign":
+      mode = msg.mode;
       baseUrl = msg.baseUrl;
       deflate = msg.deflate;
+      floorInputsPerS = msg.floorInputsPerS;
       bots = msg.bots.map((s) => new Bot(s, msg.aiLevel));
       startFrameLoop();
       send({ type: "ready" });

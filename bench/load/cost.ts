@@ -1,14 +1,23 @@
 /**
- * Cloudflare cost of a match from counted billable units (Durable Objects on Workers Paid).
- * Prices: Workers Paid list prices as noted in shared/reference/workers-notes.md (read 2026-11-25):
- * requests $0.15 per million (incoming WebSocket messages count 20:1, alarm invocations count),
- * duration $12.50 per million GB-s (128 MB per object while active, i.e. not hibernated),
- * SQLite storage rows written $1.00 per million (each setAlarm is one, each put is one).
- * Included monthly allowances are ignored (a marginal cost).
+ * Cloudflare cost of a game-hour (Durable Objects on Workers Paid, list prices), from units the
+ * GameSessions counted during a load step and the CPU the server used. Pure.
+ *
+ * Assumptions, written out (the markdown repeats them under the table):
+ * - Requests: incoming WebSocket messages are billed 20:1; every alarm invocation is a request.
+ * - Rows written: every `setAlarm` and every storage `put` is one row (the objects count both).
+ * - Duration: a match holds no timer, so between events its object is idle and hibernation-eligible,
+ *   which is not billed ("idle and eligible for hibernation are not billed for duration", Durable
+ *   Objects pricing). Billed duration is then the time handlers run. Estimated from CPU: the server's
+ *   CPU seconds per match (whole wrangler dev process group / N, so the runtime's own socket work
+ *   is included and the estimate is high), times 128 MB. Handlers await nothing remote (storage is
+ *   local to the object), so wall time ≈ CPU time; `durationFloorMsPerEvent` adds a floor per event
+ *   for the pessimistic line.
+ * - Free allowances ignored (a marginal cost). The stateless Worker's own requests (API calls, the
+ *   two upgrades) are per match, not per hour: shown apart.
  */
 export const PRICES = {
   source: "Workers Paid list prices as noted in shared/reference/workers-notes.md",
-  readOn: "2026-11-25",
+  readOn: "2026-12-04",
   requestsPerMillionUsd: 0.15,
   gbSecondsPerMillionUsd: 12.5,
   rowsWrittenPerMillionUsd: 1.0,
@@ -24,7 +33,7 @@ export interface Units {
   otherRequests: number;
   /** Rows written: setAlarm calls + puts. */
   rowsWritten: number;
-  /** Seconds the object is active in memory. */
+  /** Seconds the object is billed as active. */
   activeSeconds: number;
 }
 
@@ -47,6 +56,38 @@ export function costOf(u: Units): Cost {
   usd.total = usd.requests + usd.duration + usd.rows;
   return { requests, gbSeconds, rowsWritten: u.rowsWritten, usd };
 }
+
+/** What a load step measured, per match (window rates scaled to one hour). */
+export interface GameHourInput {
+  messagesInPerHour: number;
+  alarmsPerHour: number;
+  rowsWrittenPerHour: number;
+  /** Server CPU per concurrent match, % of one core (process group / N). */
+  serverCpuPctPerMatch: number;
+}
+
+export interface GameHourCost {
+  units: Units;
+  cost: Cost;
+  /** The same with every request (message or alarm) holding the object at least `floorMs`. */
+  pessimistic: { floorMs: number; activeSeconds: number; cost: Cost };
+}
+
+/** Cost of one game-hour under the assumptions above. */
+export function gameHourCost(m: GameHourInput, durationFloorMsPerEvent = 5): GameHourCost {
+  const handlerSeconds = (m.serverCpuPctPerMatch / 100) * 3600;
+  const units: Units = { messagesIn: m.messagesInPerHour, alarms: m.alarmsPerHour, otherRequests: 0, rowsWritten: m.rowsWrittenPerHour, activeSeconds: handlerSeconds };
+  const events = m.messagesInPerHour + m.alarmsPerHour;
+  const pessimisticSeconds = Math.max(handlerSeconds, (events * durationFloorMsPerEvent) / 1000);
+  return {
+    units,
+    cost: costOf(units),
+    pessimistic: { floorMs: durationFloorMsPerEvent, activeSeconds: pessimisticSeconds, cost: costOf({ ...units, activeSeconds: pessimisticSeconds }) },
+  };
+}
+
+/** Per match outside play: two WebSocket upgrades and three RPCs into the GameSession (init, two claimSeat). */
+export const PER_MATCH_REQUESTS = 5;
 
 export function pricesLine(): string {
   return (

@@ -1,16 +1,24 @@
 /** Messages between the load orchestrator and its bot processes (child_process IPC). */
 import type { HistJson } from "./hist";
+import type { CheckTotals } from "./match-check";
+
+/** "game": the project's GameSession, protocol 2; "floor": the relay-only floor (bench/floor). */
+export type BotMode = "game" | "floor";
 
 export interface BotSpec {
   botId: number;
+  /** Index of the match in the step (both seats of a match are in the same bot process). */
+  match: number;
+  /** Game id (game mode) or room name (floor mode). */
   gameId: string;
   seat: number;
+  /** Bearer token (game mode; the floor needs none). */
   token: string;
   seed: number;
 }
 
 export type ToBots =
-  | { type: "assign"; baseUrl: string; bots: BotSpec[]; deflate: boolean; aiLevel: "easy" | "medium" | "hard" }
+  | { type: "assign"; mode: BotMode; baseUrl: string; bots: BotSpec[]; deflate: boolean; aiLevel: "easy" | "medium" | "hard"; floorInputsPerS: number }
   | { type: "connect"; seat: number; concurrency: number }
   | { type: "window-start" }
   | { type: "window-stop" }
@@ -19,8 +27,9 @@ export type ToBots =
 
 export interface WindowReport {
   seconds: number;
-  snapshots: number;
-  snapshotBytes: number;
+  /** Frames and payload bytes the bots received: binary (relays, checks) and text (JSON, pong). */
+  binaryFrames: number;
+  binaryBytes: number;
   textFrames: number;
   textBytes: number;
   upFrames: number;
@@ -28,16 +37,22 @@ export interface WindowReport {
   /** Bytes read/written on the bots' TCP sockets (WebSocket frames as sent, compressed or not). */
   socketRead: number;
   socketWritten: number;
-  /** Frame header bytes an uncompressed sender would add (2 down, 6 masked up, per frame). */
+  /** Reads on the bots' TCP sockets (each at least one TCP segment): estimates the TCP/IP header bytes. */
+  socketReads: number;
+  /** Frame header bytes an uncompressed sender would add (2 down, 6 masked up, per small frame). */
   frameHeaderDown: number;
   frameHeaderUp: number;
-  gap: HistJson;
-  ack: HistJson;
+  /** Input relay latency: sender's send -> another bot's receipt of the relay (ms, same clock). */
+  relay: HistJson;
+  /** Point announcement lateness: arrival of `point` - the time its tick was due (t0 + tick / tickHz), ms. */
+  pointLate: HistJson;
   inputsSent: number;
-  /** Inputs sent in the window that no snapshot acknowledged before it ended. */
-  inputsUnacked: number;
-  /** Bots that received at least one snapshot in the window. */
+  /** Inputs sent in the window whose relay no bot received before it ended. */
+  inputsUnrelayed: number;
+  /** Bots that received at least one frame in the window. */
   botsReceiving: number;
+  /** What the match checks counted during the window alone (inputs exact/moved/refused, digests checked, desyncs). */
+  checks: CheckTotals;
 }
 
 export interface BotsReport {
@@ -52,9 +67,18 @@ export interface BotsReport {
   unexpectedCloses: number;
   closeCodes: Record<string, number>;
   serverErrors: Record<string, number>;
+  /** Frames that did not decode (unknown binary kind, JSON that is no known message), or a protocol other than 2. */
   decodeErrors: number;
   wsErrors: number;
   points: number;
+  /** Integrity over the whole step, all matches of the process (game mode). */
+  checks: CheckTotals;
+  desyncSamples: string[];
+  /** `input_moved` / `input_refused` the senders heard. */
+  movedNotices: number;
+  refusedNotices: number;
+  /** Largest |server clock - bot clock| seen by a `time` exchange (ms; loopback: same clock, so ~0). */
+  clockOffsetMaxMs: number;
   /** Extensions the server accepted, per bot ("" = none). */
   extensions: Record<string, number>;
   /** Event-loop delay of this bot process during the window (ms). */

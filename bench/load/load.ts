@@ -1,26 +1,30 @@
 /**
  * Load bench: N concurrent 2-player matches against `wrangler dev`, played by bot processes.
  *
- * One step = one N: N private games are created through the API (POST /api/games + /join), all
- * seat-0 sockets connect, then all seat-1 sockets (the countdown of each game starts when its
- * second player connects, so the connection ramp is mostly over before the ticks begin), every
- * game starts, a warm-up passes, then a measured window of `seconds`. The server's own loop stats
- * are read per game before and after the window (units billed, lateness histogram quantiles),
- * the bots report what clients saw, /proc says where the CPU went. Then every seat-0 bot resigns:
- * every bot must see exactly one game_over, and every socket must close normally.
+ * One step = one N on one server:
+ * - "game" (the project): N private games are created through the API (POST /api/games + /join), all
+ *   seat-0 sockets connect, then all seat-1 sockets (each game's countdown starts when its second
+ *   player connects), every game starts, a warm-up passes, then a measured window. The GameSessions'
+ *   own counters are read per game before and after the window (billable units, alarm lateness), the
+ *   bots report what clients saw (relay latency, point lateness, bytes, desyncs), /proc says where
+ *   the CPU went. Then every seat-0 bot resigns: every seat-1 bot must see exactly one game_over and
+ *   every game must reach `finished`.
+ * - "floor" (bench/floor): N relay rooms, the same bots and input rate, the same window; no API.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
-import { Api, latenessBetween, pool, scrapeLateness, type Account, type LatenessScrape, type ServerStats } from "./api";
+import { Api, pool, scrapeCounter, type Account, type ServerStats } from "./api";
 import { Hist } from "./hist";
-import type { BotSpec, BotsReport, FromBots, ToBots } from "./ipc";
-import { cpuPercent, loadAverage, machineCpu, machineCpuPercent, sample, type ProcSample } from "./procstat";
+import type { BotMode, BotSpec, BotsReport, FromBots, ToBots } from "./ipc";
+import type { CheckTotals } from "./match-check";
+import { cpuPercent, descendants, loadAverage, machineCpu, machineCpuPercent, sample, type ProcSample } from "./procstat";
 import type { DevServer } from "./server";
 
 export type NetPath = "direct" | "proxy";
 
 export interface StepOptions {
+  mode: BotMode;
   matches: number;
   /** "proxy": wrangler dev's public port (its proxy workerd in front); "direct": the app workerd's own entry socket. */
   path: NetPath;
@@ -29,7 +33,8 @@ export interface StepOptions {
   deflate: boolean;
   botProcs: number;
   aiLevel: "easy" | "medium" | "hard";
-  driver: "timer" | "alarm";
+  /** Floor: input frames per second per socket. */
+  floorInputsPerS: number;
   metricsToken: string;
   log: (line: string) => void;
   /** Called right after the measured window opens / before it closes (e.g. a CPU profile). */
@@ -42,6 +47,8 @@ export interface CpuFigures {
   appWorkerd: number;
   proxyWorkerd: number;
   wrangler: number;
+  /** Every process of the `wrangler dev` tree (app + proxy workerd, wrangler's node processes, the shell). */
+  serverGroup: number;
   bots: number;
   machine: number;
   /** Machine total minus the processes above: other work on the machine (other engineers' tests). */
@@ -59,9 +66,9 @@ export interface Quantiles {
 }
 
 export interface StepResult {
+  mode: BotMode;
   matches: number;
   players: number;
-  driver: "timer" | "alarm";
   path: NetPath;
   deflateOffered: boolean;
   /** What the server accepted, per socket: "permessage-deflate" or "" (none). */
@@ -75,61 +82,56 @@ export interface StepResult {
   /** This step's window was noisy (other processes busy), was run again, and the retry was noisier still. */
   noisyRetried?: boolean;
   rampS: { createGames: number; connectSeat0: number; connectSeat1: number; allStarted: number };
+  /** Game mode: the GameSessions' own counters. */
   server: {
     games: number;
-    /** Median over games of each game's p50 lateness. */
-    latenessP50Median: number;
-    /** Median over games of each game's p99. */
-    latenessP99Median: number;
-    /** 95th percentile over games of each game's p99. */
-    latenessP99P95: number;
-    /** The worst game's p99 (headline criterion). */
-    latenessP99Worst: number;
-    latenessMax: number;
-    ticks: number;
-    skippedTicks: number;
-    /** Ticks the games ran per second of window, per game (60 = on schedule). */
+    /** Alarm lateness each object measured (since it started; `Date.now()` in alarm() - the time set): median of p50s / median of p99s / worst p99 / max. */
+    alarmLatenessP50Median: number;
+    alarmLatenessP99Median: number;
+    alarmLatenessP99Worst: number;
+    alarmLatenessMax: number;
+    /** Ticks the timelines advanced per second of window, per game (60 = keeping up with the clock). */
     tickRatePerGame: number;
     statsFetchS: number;
-    /**
-     * The window alone, all games merged: differences of the cumulative tick-lateness histogram at
-     * /metrics (Prometheus buckets 1, 2, 4, 8, ... ms). Games report every 5 s of ticks, so the
-     * difference covers about the window, shifted by up to 5 s per game.
-     */
-    window: ReturnType<typeof latenessBetween>;
+    /** Clients' digest mismatches the server counted at /metrics during the step (null: unreadable). */
+    desyncsCounted: number | null;
   };
   client: {
-    gap: Quantiles;
-    /** Share of snapshot gaps above 1.5 periods (50 ms at 30 Hz). */
-    gapsOver1_5Periods: number;
-    snapshotsPerSecPerPlayer: number;
-    ack: Quantiles;
+    relay: Quantiles;
+    pointLate: Quantiles;
     inputsSent: number;
-    inputsUnacked: number;
+    inputsUnrelayed: number;
     inputsPerSecPerPlayer: number;
     playersReceiving: number;
+    framesDownPerSecPerPlayer: number;
   };
+  /** Over the whole step (desyncs must be 0 from the first sync to the last game_over); `window`: the window alone. */
+  integrity: CheckTotals & { samples: string[]; movedNotices: number; refusedNotices: number; clockOffsetMaxMs: number; window: CheckTotals };
   bytes: {
     /** Per player, bytes per second. */
     downPayload: number;
     downFramed: number;
     downSocket: number;
+    /** Socket bytes + 52 bytes of IPv4/TCP headers (with timestamps) per socket read: an estimate of what the wire carries. */
+    downWireEstimate: number;
     upPayload: number;
     upFramed: number;
     upSocket: number;
-    snapshotAvgBytes: number;
   };
-  /** Billable units per game over the window, scaled to one hour. */
+  /** Game mode: billable units per game over the window, scaled to one hour. */
   unitsPerGameHour: {
     messagesIn: number;
     alarms: number;
     setAlarms: number;
     storageWrites: number;
-    activeSeconds: number;
+    framesOut: number;
+    bytesOut: number;
   };
-  /** Whole-lifetime units per match (create, countdown, play, resign, end), averaged over matches. */
-  lifetimePerMatch: { messagesIn: number; alarms: number; storageWrites: number; setAlarms: number; ticks: number };
+  /** Game mode: whole-lifetime units per match (create, countdown, play, resign, end), averaged over matches. */
+  lifetimePerMatch: { messagesIn: number; alarms: number; storageWrites: number; setAlarms: number };
   cpu: CpuFigures;
+  /** Server CPU per concurrent match: the whole `wrangler dev` process group / N, % of one core. */
+  serverCpuPerMatch: number;
   botLoopDelay: { p50: number; p99: number; max: number };
   errors: {
     connectFailures: number;
@@ -153,11 +155,6 @@ const median = (xs: number[]) => {
   if (!xs.length) return NaN;
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor((s.length - 1) / 2)];
-};
-const pct = (xs: number[], q: number) => {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
 };
 
 /** A bot child process with a typed message queue. */
@@ -217,15 +214,17 @@ interface CpuReading {
   app: ProcSample | null;
   proxy: ProcSample | null;
   wrangler: (ProcSample | null)[];
+  group: (ProcSample | null)[];
   bots: (ProcSample | null)[];
   machine: ReturnType<typeof machineCpu>;
 }
 
-function readCpu(server: DevServer, bots: BotProc[]): CpuReading {
+function readCpu(server: DevServer, groupPids: number[], bots: BotProc[]): CpuReading {
   return {
     app: sample(server.appPid),
     proxy: sample(server.proxyPid),
     wrangler: server.wranglerPids.map(sample),
+    group: groupPids.map(sample),
     bots: bots.map((b) => sample(b.child.pid!)),
     machine: machineCpu(),
   };
@@ -236,15 +235,17 @@ function cpuBetween(a: CpuReading, b: CpuReading): CpuFigures {
   const appWorkerd = cpuPercent(a.app, b.app);
   const proxyWorkerd = cpuPercent(a.proxy, b.proxy);
   const wrangler = sum(a.wrangler, b.wrangler);
+  const serverGroup = sum(a.group, b.group);
   const bots = sum(a.bots, b.bots);
   const machine = machineCpuPercent(a.machine, b.machine, os.cpus().length);
   return {
     appWorkerd,
     proxyWorkerd,
     wrangler,
+    serverGroup,
     bots,
     machine,
-    other: Math.max(0, machine - appWorkerd - proxyWorkerd - wrangler - bots),
+    other: Math.max(0, machine - serverGroup - bots),
     appRssMiB: b.app?.rssMiB ?? NaN,
     proxyRssMiB: b.proxy?.rssMiB ?? NaN,
     botsRssMiB: b.bots.reduce((s, x) => s + (x?.rssMiB ?? 0), 0),
@@ -263,43 +264,48 @@ export async function registerAccounts(api: Api, count: number, tag: string, log
   return accounts;
 }
 
-/** One measured step with N matches. `accounts` needs at least 2N entries. */
-export async function runStep(server: DevServer, api: Api, accounts: Account[], o: StepOptions): Promise<StepResult> {
+/** One measured step with N matches. Game mode: `api` and at least 2N `accounts`; floor mode: neither. */
+export async function runStep(server: DevServer, api: Api | null, accounts: Account[], o: StepOptions): Promise<StepResult> {
   const { log } = o;
   const n = o.matches;
-  if (accounts.length < 2 * n) throw new Error(`need ${2 * n} accounts, have ${accounts.length}`);
+  const game = o.mode === "game";
+  if (game && (!api || accounts.length < 2 * n)) throw new Error(`need an API and ${2 * n} accounts, have ${accounts.length}`);
   const loadBefore = loadAverage();
   const startedAt = new Date().toISOString();
 
-  // Games: seat 0 creates a private game, seat 1 joins it.
+  // Games: seat 0 creates a private game, seat 1 joins it. Floor: room names.
   let t = Date.now();
-  const gameIds = await pool(
-    Array.from({ length: n }, (_, i) => i),
-    8,
-    async (i) => {
-      const g = await api.createGame(accounts[2 * i]);
-      const j = await api.joinGame(accounts[2 * i + 1], g.gameId);
-      if (g.seat !== 0 || j.seat !== 1) throw new Error(`unexpected seats ${g.seat}/${j.seat} in ${g.gameId} (${g.status}/${j.status})`);
-      return g.gameId;
-    },
-  );
+  const tag = Date.now().toString(36);
+  const gameIds = game
+    ? await pool(
+        Array.from({ length: n }, (_, i) => i),
+        8,
+        async (i) => {
+          const g = await api!.createGame(accounts[2 * i]);
+          const j = await api!.joinGame(accounts[2 * i + 1], g.gameId);
+          if (g.seat !== 0 || j.seat !== 1) throw new Error(`unexpected seats ${g.seat}/${j.seat} in ${g.gameId} (${g.status}/${j.status})`);
+          return g.gameId;
+        },
+      )
+    : Array.from({ length: n }, (_, i) => `r${tag}-${i}`);
   const createS = (Date.now() - t) / 1000;
 
-  // Bot processes: match i goes to process i % P (both of its seats).
+  // Bot processes: match i goes to process i % P (both of its seats: the relay latency and the
+  // digest checks of a match are measured in one process).
   const procCount = Math.max(1, Math.min(o.botProcs, n));
   const procs = Array.from({ length: procCount }, () => new BotProc());
   const specs: BotSpec[][] = procs.map(() => []);
   gameIds.forEach((gameId, i) => {
     for (const seat of [0, 1]) {
-      const a = accounts[2 * i + seat];
-      specs[i % procCount].push({ botId: 2 * i + seat, gameId, seat, token: a.token, seed: (i * 7919 + seat * 104729) >>> 0 });
+      const token = game ? accounts[2 * i + seat].token : "";
+      specs[i % procCount].push({ botId: 2 * i + seat, match: i, gameId, seat, token, seed: (i * 7919 + seat * 104729) >>> 0 });
     }
   });
   try {
     await Promise.all(procs.map((p) => p.next("ready")));
     const baseUrl = o.path === "direct" ? server.appEntryUrl : server.baseUrl;
     if (!baseUrl) throw new Error("the app workerd's entry socket was not found: use --path proxy");
-    procs.forEach((p, i) => p.send({ type: "assign", baseUrl, bots: specs[i], deflate: o.deflate, aiLevel: o.aiLevel }));
+    procs.forEach((p, i) => p.send({ type: "assign", mode: o.mode, baseUrl, bots: specs[i], deflate: o.deflate, aiLevel: o.aiLevel, floorInputsPerS: o.floorInputsPerS }));
     await Promise.all(procs.map((p) => p.next("ready")));
 
     let connectFailed = 0;
@@ -319,24 +325,27 @@ export async function runStep(server: DevServer, api: Api, accounts: Account[], 
     const startDeadline = Date.now() + 60_000;
     while (Date.now() < startDeadline && procs.reduce((s, p) => s + p.startedCount, 0) < 2 * n) await sleep(100);
     const allStartedS = (Date.now() - t) / 1000;
-    log(`  ${n} games: created in ${createS.toFixed(1)} s, seat 0 connected in ${seat0S.toFixed(1)} s, seat 1 in ${seat1S.toFixed(1)} s, all started ${allStartedS.toFixed(1)} s after the first seat-1 connect`);
+    log(`  ${n} ${game ? "games" : "rooms"}: created in ${createS.toFixed(1)} s, seat 0 connected in ${seat0S.toFixed(1)} s, seat 1 in ${seat1S.toFixed(1)} s, all started ${allStartedS.toFixed(1)} s after the first seat-1 connect`);
 
     await sleep(o.warmupS * 1000);
 
     // Server units before the window (per game, with the time each answer came back).
     const fetchStats = async () =>
-      pool(gameIds, 4, async (id) => {
-        try {
-          const s = await api.stats(id);
-          return { s, at: Date.now() };
-        } catch {
-          return null;
-        }
-      });
+      game
+        ? pool(gameIds, 4, async (id) => {
+            try {
+              const s = await api!.stats(id);
+              return { s, at: Date.now() };
+            } catch {
+              return null;
+            }
+          })
+        : [];
     const before = await fetchStats();
-    const scrape0 = await scrapeLateness(api.baseUrl, o.metricsToken);
+    const desyncs0 = game ? await scrapeCounter(api!.baseUrl, o.metricsToken, "pong_game_desyncs_total") : null;
 
-    const cpu0 = readCpu(server, procs);
+    const groupPids = [server.pid, ...descendants(server.pid)];
+    const cpu0 = readCpu(server, groupPids, procs);
     procs.forEach((p) => p.send({ type: "window-start" }));
     await Promise.all(procs.map((p) => p.next("window-started")));
     await o.onWindowStart?.();
@@ -344,27 +353,29 @@ export async function runStep(server: DevServer, api: Api, accounts: Account[], 
     await o.onWindowStop?.();
     procs.forEach((p) => p.send({ type: "window-stop" }));
     const windowReports = (await Promise.all(procs.map((p) => p.next("window")))).map((m) => m.report);
-    const cpu1 = readCpu(server, procs);
+    const cpu1 = readCpu(server, groupPids, procs);
     const loadAfter = loadAverage();
 
-    // Let every game's next 5 s metrics report land, so the scrape covers the whole window.
-    await sleep(5500);
-    const scrape1 = await scrapeLateness(api.baseUrl, o.metricsToken);
     t = Date.now();
     const after = await fetchStats();
     const statsFetchS = (Date.now() - t) / 1000;
 
-    // End every match: seat 0 resigns, both sides must see exactly one game_over.
+    // End every match: seat 0 resigns, the other side must see exactly one game_over.
     procs.forEach((p) => p.send({ type: "end", timeoutMs: 20_000 }));
     const endReports = (await Promise.all(procs.map((p) => p.next("ended", 60_000)))).map((m) => m.report);
     await sleep(500);
-    const finals = await pool(gameIds, 4, async (id) => {
-      try {
-        return await api.stats(id);
-      } catch {
-        return null;
-      }
-    });
+    const finals = game
+      ? await pool(gameIds, 4, async (id) => {
+          try {
+            return await api!.stats(id);
+          } catch {
+            return null;
+          }
+        })
+      : [];
+    // Metrics reach /metrics in batches: give the last ones a moment.
+    if (game) await sleep(1500);
+    const desyncs1 = game ? await scrapeCounter(api!.baseUrl, o.metricsToken, "pong_game_desyncs_total") : null;
 
     return summarize(o, {
       startedAt,
@@ -375,7 +386,7 @@ export async function runStep(server: DevServer, api: Api, accounts: Account[], 
       seat1S,
       allStartedS,
       statsFetchS,
-      windowLateness: latenessBetween(scrape0, scrape1),
+      desyncsCounted: desyncs0 !== null && desyncs1 !== null ? desyncs1 - desyncs0 : null,
       connectFailed,
       before,
       after,
@@ -398,7 +409,7 @@ interface Raw {
   seat1S: number;
   allStartedS: number;
   statsFetchS: number;
-  windowLateness: ReturnType<typeof latenessBetween>;
+  desyncsCounted: number | null;
   connectFailed: number;
   before: ({ s: ServerStats; at: number } | null)[];
   after: ({ s: ServerStats; at: number } | null)[];
@@ -411,65 +422,57 @@ interface Raw {
 function summarize(o: StepOptions, r: Raw): StepResult {
   const n = o.matches;
   const players = 2 * n;
-  // Server side.
+  const game = o.mode === "game";
+  // Server side (game mode).
   const games = r.after.filter((x): x is { s: ServerStats; at: number } => x !== null);
-  const p50s = games.map((g) => g.s.latenessP50Ms);
-  const p99s = games.map((g) => g.s.latenessP99Ms);
-  let ticks = 0;
-  let skipped = 0;
   let tickRateSum = 0;
   let rateGames = 0;
-  const units = { messagesIn: 0, alarms: 0, setAlarms: 0, storageWrites: 0, activeSeconds: 0 };
+  const units = { messagesIn: 0, alarms: 0, setAlarms: 0, storageWrites: 0, framesOut: 0, bytesOut: 0 };
   r.after.forEach((a, i) => {
     const b = r.before[i];
     if (!a || !b || a.s.activeSinceMs !== b.s.activeSinceMs) return; // restarted instance: no delta
     const hours = (a.at - b.at) / 3_600_000;
     if (hours <= 0) return;
-    ticks += a.s.ticks - b.s.ticks;
-    skipped += a.s.skippedTicks - b.s.skippedTicks;
     tickRateSum += (a.s.ticks - b.s.ticks) / (hours * 3600);
     rateGames++;
-    units.messagesIn += (a.s.messagesIn - b.s.messagesIn) / hours;
-    units.alarms += (a.s.alarms - b.s.alarms) / hours;
-    units.setAlarms += (a.s.setAlarms - b.s.setAlarms) / hours;
-    units.storageWrites += (a.s.storageWrites - b.s.storageWrites) / hours;
-    units.activeSeconds += 3600; // a playing match never hibernates: active for the whole hour
+    for (const k of Object.keys(units) as (keyof typeof units)[]) units[k] += (a.s[k] - b.s[k]) / hours;
   });
   for (const k of Object.keys(units) as (keyof typeof units)[]) units[k] = rateGames ? units[k] / rateGames : NaN;
 
   // Client side.
-  const gap = new Hist();
-  const ack = new Hist();
+  const relay = new Hist();
+  const pointLate = new Hist();
   const w = {
     seconds: 0,
-    snapshots: 0,
-    snapshotBytes: 0,
+    binaryFrames: 0,
+    binaryBytes: 0,
     textFrames: 0,
     textBytes: 0,
     upFrames: 0,
     upBytes: 0,
     socketRead: 0,
     socketWritten: 0,
+    socketReads: 0,
     frameHeaderDown: 0,
     frameHeaderUp: 0,
     inputsSent: 0,
-    inputsUnacked: 0,
+    inputsUnrelayed: 0,
     botsReceiving: 0,
   };
   const loop = { p50: 0, p99: 0, max: 0 };
+  const windowChecks: CheckTotals = { checked: 0, desyncs: 0, badRelays: 0, exact: 0, moved: 0, refused: 0, unverifiable: 0 };
   for (const rep of r.windowReports) {
     const win = rep.window!;
-    gap.merge(win.gap);
-    ack.merge(win.ack);
+    for (const k of Object.keys(windowChecks) as (keyof CheckTotals)[]) windowChecks[k] += win.checks?.[k] ?? 0;
+    relay.merge(win.relay);
+    pointLate.merge(win.pointLate);
     w.seconds = Math.max(w.seconds, win.seconds);
     for (const k of Object.keys(w) as (keyof typeof w)[]) if (k !== "seconds") w[k] += win[k];
+
     loop.p50 = Math.max(loop.p50, rep.loopDelay.p50);
     loop.p99 = Math.max(loop.p99, rep.loopDelay.p99);
     loop.max = Math.max(loop.max, rep.loopDelay.max);
   }
-  let over = 0;
-  const gj = gap.toJSON();
-  for (const [i, c] of gj.b) if ((i + 1) * 0.1 > 50) over += c;
 
   const errors = {
     connectFailures: r.connectFailed,
@@ -482,8 +485,9 @@ function summarize(o: StepOptions, r: Raw): StepResult {
     notStarted: 0,
     gameOverMissing: 0,
     gameOverDuplicated: 0,
-    gamesNotFinished: r.finals.filter((s) => !s || s.phase !== "finished").length,
+    gamesNotFinished: game ? r.finals.filter((s) => !s || s.phase !== "finished").length : 0,
   };
+  const integrity = { checked: 0, desyncs: 0, badRelays: 0, exact: 0, moved: 0, refused: 0, unverifiable: 0, samples: [] as string[], movedNotices: 0, refusedNotices: 0, clockOffsetMaxMs: 0, window: windowChecks };
   const extensions: Record<string, number> = {};
   let points = 0;
   for (const rep of r.endReports) {
@@ -498,23 +502,20 @@ function summarize(o: StepOptions, r: Raw): StepResult {
     errors.gameOverMissing += rep.gameOver.none;
     errors.gameOverDuplicated += rep.gameOver.more;
     points += rep.points;
+    for (const k of ["checked", "desyncs", "badRelays", "exact", "moved", "refused", "unverifiable"] as const) integrity[k] += rep.checks[k];
+    integrity.samples.push(...rep.desyncSamples);
+    integrity.movedNotices += rep.movedNotices;
+    integrity.refusedNotices += rep.refusedNotices;
+    integrity.clockOffsetMaxMs = Math.max(integrity.clockOffsetMaxMs, rep.clockOffsetMaxMs);
   }
-  const botCpu = r.cpu;
   const fin = r.finals.filter((x): x is ServerStats => x !== null);
   const avg = (f: (s: ServerStats) => number) => (fin.length ? fin.reduce((a, s) => a + f(s), 0) / fin.length : NaN);
-  const lifetimePerMatch = {
-    messagesIn: avg((s) => s.messagesIn),
-    alarms: avg((s) => s.alarms),
-    storageWrites: avg((s) => s.storageWrites),
-    setAlarms: avg((s) => s.setAlarms),
-    ticks: avg((s) => s.ticks),
-  };
   const per = (v: number) => v / players / (w.seconds || 1);
-  const q = (h: Hist): Quantiles => ({ p50: h.quantile(0.5), p99: h.quantile(0.99), max: h.max, n: h.n });
+  const q = (h: Hist): Quantiles => ({ p50: h.quantile(0.5), p99: h.quantile(0.99), max: h.n ? h.max : NaN, n: h.n });
   return {
+    mode: o.mode,
     matches: n,
     players,
-    driver: o.driver,
     path: o.path,
     deflateOffered: o.deflate,
     extensions,
@@ -525,39 +526,42 @@ function summarize(o: StepOptions, r: Raw): StepResult {
     rampS: { createGames: r.createS, connectSeat0: r.seat0S, connectSeat1: r.seat1S, allStarted: r.allStartedS },
     server: {
       games: games.length,
-      latenessP50Median: median(p50s),
-      latenessP99Median: median(p99s),
-      latenessP99P95: pct(p99s, 0.95),
-      latenessP99Worst: p99s.length ? Math.max(...p99s) : NaN,
-      latenessMax: games.length ? Math.max(...games.map((g) => g.s.latenessMaxMs)) : NaN,
-      ticks,
-      skippedTicks: skipped,
+      alarmLatenessP50Median: median(games.map((g) => g.s.latenessP50Ms)),
+      alarmLatenessP99Median: median(games.map((g) => g.s.latenessP99Ms)),
+      alarmLatenessP99Worst: games.length ? Math.max(...games.map((g) => g.s.latenessP99Ms)) : NaN,
+      alarmLatenessMax: games.length ? Math.max(...games.map((g) => g.s.latenessMaxMs)) : NaN,
       tickRatePerGame: rateGames ? tickRateSum / rateGames : NaN,
       statsFetchS: r.statsFetchS,
-      window: r.windowLateness,
+      desyncsCounted: r.desyncsCounted,
     },
     client: {
-      gap: q(gap),
-      gapsOver1_5Periods: gap.n ? over / gap.n : NaN,
-      snapshotsPerSecPerPlayer: per(w.snapshots),
-      ack: q(ack),
+      relay: q(relay),
+      pointLate: q(pointLate),
       inputsSent: w.inputsSent,
-      inputsUnacked: w.inputsUnacked,
+      inputsUnrelayed: w.inputsUnrelayed,
       inputsPerSecPerPlayer: per(w.inputsSent),
       playersReceiving: w.botsReceiving,
+      framesDownPerSecPerPlayer: per(w.binaryFrames + w.textFrames),
     },
+    integrity,
     bytes: {
-      downPayload: per(w.snapshotBytes + w.textBytes),
-      downFramed: per(w.snapshotBytes + w.textBytes + w.frameHeaderDown),
+      downPayload: per(w.binaryBytes + w.textBytes),
+      downFramed: per(w.binaryBytes + w.textBytes + w.frameHeaderDown),
       downSocket: per(w.socketRead),
+      downWireEstimate: per(w.socketRead + 52 * w.socketReads),
       upPayload: per(w.upBytes),
       upFramed: per(w.upBytes + w.frameHeaderUp),
       upSocket: per(w.socketWritten),
-      snapshotAvgBytes: w.snapshots ? w.snapshotBytes / w.snapshots : NaN,
     },
     unitsPerGameHour: units,
-    lifetimePerMatch,
-    cpu: botCpu,
+    lifetimePerMatch: {
+      messagesIn: avg((s) => s.messagesIn),
+      alarms: avg((s) => s.alarms),
+      storageWrites: avg((s) => s.storageWrites),
+      setAlarms: avg((s) => s.setAlarms),
+    },
+    cpu: r.cpu,
+    serverCpuPerMatch: r.cpu.serverGroup / n,
     botLoopDelay: loop,
     errors,
     points,

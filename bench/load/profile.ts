@@ -17,7 +17,6 @@ export interface ProfileOptions {
   seconds?: number;
   path?: NetPath;
   deflate?: boolean;
-  driver?: "timer" | "alarm";
   source?: SourceMode;
   botProcs?: number;
   label?: string;
@@ -35,10 +34,8 @@ export interface ProfileResult {
 export async function runProfile(o: ProfileOptions = {}): Promise<ProfileResult> {
   const log = o.log ?? ((s: string) => console.log(s));
   const n = o.matches?.[0] ?? 100;
-  const driver = o.driver ?? "timer";
-  const server = await startDevServer({ vars: benchVars(driver, 3), source: o.source, log });
+  const server = await startDevServer({ vars: benchVars(3), source: o.source, log });
   try {
-    
     const api = new Api(server.appEntryUrl ?? server.baseUrl, METRICS_TOKEN);
     const accounts = await registerAccounts(api, 2 * n, `p${Date.now().toString(36).slice(-5)}`, log);
     const cdp = await Cdp.connect(server.inspectorPort); // wrangler's inspector proxy (the app workerd's own inspector port did not answer Profiler.* here)
@@ -46,6 +43,7 @@ export async function runProfile(o: ProfileOptions = {}): Promise<ProfileResult>
     await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
     let profile: CpuProfile | null = null;
     const step = await runStep(server, api, accounts, {
+      mode: "game",
       matches: n,
       path: o.path ?? "direct",
       seconds: o.seconds ?? 10,
@@ -53,7 +51,7 @@ export async function runProfile(o: ProfileOptions = {}): Promise<ProfileResult>
       deflate: o.deflate ?? true,
       botProcs: o.botProcs ?? 2,
       aiLevel: "medium",
-      driver,
+      floorInputsPerS: 4,
       metricsToken: METRICS_TOKEN,
       log,
       onWindowStart: async () => {
@@ -70,14 +68,14 @@ export async function runProfile(o: ProfileOptions = {}): Promise<ProfileResult>
     const file = `bench/results/tmp/${new Date().toISOString().replace(/[:.]/g, "-").slice(0, 19)}-app-workerd-N${n}${o.label ? `-${o.label}` : ""}.cpuprofile`;
     writeFileSync(`${REPO}/${file}`, JSON.stringify(prof));
     const self = selfTimes(prof, 30);
-    const hot = inclusiveOf(prof, /^(runDueTicks|broadcastSnapshot|webSocketMessage|handleFrame|stepInPlace|viewOf|encodeSnapshot|safeRunDueTicks|send|broadcast|save|scheduleAlarm|maybeRearmWatchdog|onTick|onSent|onReceived|flush|report|fetch|alarm|loopStats|parseClientMessage)$/);
+    const hot = inclusiveOf(prof, /^(webSocketMessage|onFrame|catchUp|advance|stepTo|stepInPlace|predictNextPoint|plan|checkpoint|send|broadcast|save|setAlarm|onSent|onReceived|flush|report|fetch|alarm|loopStats|parseClientMessage|encodeRelayInput|digest|stateDigest)$/);
     const wallMs = (prof.endTime - prof.startTime) / 1000;
     const lines = [
       "## CPU profile of the app workerd under load",
       "",
       `Machine: ${machineLine()}. Run on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, sources ${server.source}@${server.gitCommit}.`,
       "",
-      `CPU profile of the app workerd, N=${n} ${driver} ${o.path ?? "direct"}, ${(wallMs / 1000).toFixed(1)} s window (saved locally as ${file}, not committed). Note: JS samples only; time in workerd's C++ outside JS shows as (program)/(garbage collector) or not at all.`,
+      `CPU profile of the app workerd, N=${n} ${o.path ?? "direct"}, ${(wallMs / 1000).toFixed(1)} s window (saved locally as ${file}, not committed). Note: JS samples only; time in workerd's C++ outside JS shows as (program)/(garbage collector) or not at all.`,
       "",
       "| self time | share | function |",
       "| ---: | ---: | --- |",

@@ -32,6 +32,11 @@ export interface DevServerOptions {
   localObservability?: boolean;
   /** Where the local state (D1, Durable Object SQLite files) lives: "disk" (a temp dir) or "tmpfs" (/dev/shm). */
   stateOn?: "disk" | "tmpfs";
+  /**
+   * Another Worker of the tree to run instead of the project (its wrangler.toml, relative to the
+   * repository: e.g. the relay floor, bench/floor/wrangler.toml). It has no D1 and no migrations.
+   */
+  config?: string;
 }
 
 export interface DevServer {
@@ -84,8 +89,8 @@ function git(args: string[]): string {
 }
 
 /** Copies what `wrangler dev` needs into `dir` (node_modules is linked, not copied). */
-function snapshotSources(dir: string, source: SourceMode): void {
-  const parts = ["src", "migrations", "wrangler.toml", "package.json", "tsconfig.json"];
+function snapshotSources(dir: string, source: SourceMode, extra: string[]): void {
+  const parts = ["src", "migrations", "wrangler.toml", "package.json", "tsconfig.json", ...extra];
   if (source !== "worktree") {
     const tar = execFileSync("git", ["archive", source === "head" ? "HEAD" : source, ...parts], { cwd: REPO, maxBuffer: 256 * 2 ** 20 });
     execFileSync("tar", ["-x", "-C", dir], { input: tar });
@@ -109,13 +114,14 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const source = opts.source ?? "worktree";
   const log = opts.log ?? (() => undefined);
   const dir = mkdtempSync(join(tmpdir(), "pong-bench-"));
-  snapshotSources(dir, source);
+  const configDir = opts.config ? opts.config.slice(0, Math.max(0, opts.config.lastIndexOf("/"))) : "";
+  snapshotSources(dir, source, configDir ? [configDir] : []);
   const assets = join(dir, "dist/client");
   if (opts.assetsDir) cpSync(opts.assetsDir, assets, { recursive: true });
   else mkdirSync(assets, { recursive: true });
   const stateOn = opts.stateOn ?? "disk";
   const state = stateOn === "tmpfs" && existsSync("/dev/shm") ? mkdtempSync("/dev/shm/pong-bench-state-") : join(dir, "state");
-  run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], dir);
+  if (!opts.config) run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], dir);
 
   const port = await freePort();
   const inspectorPort = await freePort();
@@ -125,6 +131,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     join(REPO, "scripts/offline.sh"),
     "wrangler",
     "dev",
+    ...(opts.config ? ["-c", opts.config] : []),
     "--ip",
     "127.0.0.1",
     "--port",

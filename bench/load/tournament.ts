@@ -115,7 +115,7 @@ export async function runTournamentWait(opts: { waitS?: number; log?: (s: string
   const log = opts.log ?? ((s: string) => console.log(s));
   const waitS = opts.waitS ?? 30;
   const load0 = loadAverage();
-  const server = await startDevServer({ vars: benchVars("timer", 3), log });
+  const server = await startDevServer({ vars: benchVars(3), log });
   const sockets: WebSocket[] = [];
   try {
 
