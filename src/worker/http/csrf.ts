@@ -17,11 +17,15 @@ import { parse as parseCookies } from "hono/utils/cookie";
 import { isTrustedOrigin } from "../ws/origin";
 import { SESSION_COOKIE } from "../auth/session";
 import { ApiError } from "./errors";
+import { logEvent } from "../../observability/log";
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-const refused = () =>
-  new ApiError(403, "forbidden_origin", "This request came from a page of another site and was refused. Reload the game and try again.");
+const refused = (req: Request) => {
+  // An audit event: kept through floods by the log buffers (observability/audit.ts).
+  logEvent("warn", "security.csrf_refused", { origin: req.headers.get("Origin") ?? "(none)", method: req.method, path: new URL(req.url).pathname }, "worker");
+  return new ApiError(403, "forbidden_origin", "This request came from a page of another site and was refused. Reload the game and try again.");
+};
 
 export const csrfGuard: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
   const req = c.req.raw;
@@ -30,9 +34,9 @@ export const csrfGuard: MiddlewareHandler<{ Bindings: Env }> = async (c, next) =
   const cookieHeader = req.headers.get("Cookie");
   const hasSessionCookie = cookieHeader !== null && Boolean(parseCookies(cookieHeader, SESSION_COOKIE)[SESSION_COOKIE]);
   if (origin === null) {
-    if (hasSessionCookie) throw refused();
+    if (hasSessionCookie) throw refused(req);
     return next();
   }
-  if (!isTrustedOrigin(origin, req, c.env.ALLOWED_ORIGINS)) throw refused();
+  if (!isTrustedOrigin(origin, req, c.env.ALLOWED_ORIGINS)) throw refused(req);
   return next();
 };
