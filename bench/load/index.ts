@@ -55,7 +55,10 @@ export function benchVars(driver: "timer" | "alarm", countdownS: number): Record
     TICK_DRIVER: driver,
     COUNTDOWN_S: String(countdownS),
     REGISTER_RATE_LIMIT: "1000000",
+    REGISTER_GLOBAL_RATE_LIMIT: "1000000",
     LOGIN_RATE_LIMIT: "1000000",
+    LOGIN_FAILURE_LIMIT: "1000000",
+    TOURNAMENT_CREATE_RATE_LIMIT: "1000000",
   };
 }
 
