@@ -119,13 +119,18 @@ export async function readSession(request: Request, env: Env): Promise<Session |
   return (await sessionActive(env.DB, session.sessionId, session.id)) ? session : null;
 }
 
-export type AppEnv = { Bindings: Env; Variables: { user: Session } };
+/**
+ * `user` is only {id, username}: it is handed to objects (matchmaking, tournaments) and may reach
+ * other players; the session id, a revocation handle, stays in `sessionId` inside the Worker.
+ */
+export type AppEnv = { Bindings: Env; Variables: { user: SessionUser; sessionId: string } };
 
 /** Hono middleware: 401 `unauthorized` unless the request carries a valid session; sets c.var.user. */
 export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const user = await readSession(c.req.raw, c.env);
-  if (!user) throw new ApiError(401, "unauthorized", "Sign in to continue.");
-  c.set("user", user);
+  const session = await readSession(c.req.raw, c.env);
+  if (!session) throw new ApiError(401, "unauthorized", "Sign in to continue.");
+  c.set("user", { id: session.id, username: session.username });
+  c.set("sessionId", session.sessionId);
   await next();
 };
 

@@ -38,6 +38,6 @@ export const meRoutes = new Hono<AppEnv>()
     throw new ApiError(401, "invalid_credentials", "Your current password is not right.", "currentPassword");
   }
   // New hash and the end of every other session in one batch; this session stays signed in.
-  await changePasswordKeepingSession(c.env.DB, me.id, await hashPassword(newPassword), me.sessionId);
+  await changePasswordKeepingSession(c.env.DB, me.id, await hashPassword(newPassword), c.var.sessionId);
   return c.body(null, 204);
 });
