@@ -15,6 +15,9 @@ export default defineConfig(async () => ({
           LOGIN_RATE_WINDOW_S: "60",
           REGISTER_RATE_LIMIT: "1000",
           REGISTER_RATE_WINDOW_S: "60",
+          REGISTER_GLOBAL_RATE_LIMIT: "100000",
+          LOGIN_FAILURE_LIMIT: "1000",
+          TOURNAMENT_CREATE_RATE_LIMIT: "1000",
           // Observability (test/observability/): the /metrics token, and a stand-in Logstash that
           // outboundService below answers. Forwarding stays off unless a test file turns it on.
           METRICS_TOKEN: "test-only-metrics-token-0123456789",

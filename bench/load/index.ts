@@ -65,7 +65,10 @@ export function benchVars(countdownS: number): Record<string, string> {
     WIN_SCORE: "99", // matches never end by score during a step
     COUNTDOWN_S: String(countdownS),
     REGISTER_RATE_LIMIT: "1000000",
+    REGISTER_GLOBAL_RATE_LIMIT: "1000000",
     LOGIN_RATE_LIMIT: "1000000",
+    LOGIN_FAILURE_LIMIT: "1000000",
+    TOURNAMENT_CREATE_RATE_LIMIT: "1000000",
   };
 }
 

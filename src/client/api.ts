@@ -4,7 +4,7 @@
  * Body types come from the shared schemas (src/shared/protocol/http.ts, account.ts); error codes
  * from the shared union (api-errors.ts).
  */
-import type { Credentials } from "../shared/protocol/account";
+import type { ChangePasswordBody, Credentials } from "../shared/protocol/account";
 import type { ApiErrorCode } from "../shared/protocol/api-errors";
 import type { AuthAnswer, LeaderboardAnswer, MatchSummary, MeAnswer, ProfileAnswer, SessionUser } from "../shared/protocol/http";
 import { showNotice } from "./notices";
@@ -93,6 +93,7 @@ export const api = {
   login: (credentials: Credentials) => request<AuthAnswer>("POST", "/api/auth/login", credentials),
   logout: () => request<void>("POST", "/api/auth/logout"),
   me: () => request<MeAnswer>("GET", "/api/me"),
+  changePassword: (body: ChangePasswordBody) => request<void>("POST", "/api/me/password", body),
   profile: (username: string) => request<ProfileAnswer>("GET", `/api/users/${encodeURIComponent(username)}`),
   leaderboard: () => request<LeaderboardAnswer>("GET", "/api/leaderboard"),
 };

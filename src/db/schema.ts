@@ -124,6 +124,24 @@ export const tournamentPlayers = sqliteTable(
   ],
 );
 
+/**
+ * Server-side handle of every session token (the token's `sid` claim): a token is only honoured
+ * while its row exists and has not expired, so logout (delete the row) and a password change
+ * (delete the user's other rows) end sessions before their JWT `exp`.
+ */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
 export type UserRow = typeof users.$inferSelect;
 export type MatchRow = typeof matches.$inferSelect;
 export type MatchPlayerRow = typeof matchPlayers.$inferSelect;

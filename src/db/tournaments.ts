@@ -18,15 +18,57 @@ export async function upsertTournamentRow(
     .onConflictDoUpdate({ target: tournaments.id, set: { status: values.status, championId: values.championId, endedAt: values.endedAt } })
     .run();
 }
-/** Records the player in the tournament. false when they are already in another live one. */
-export async function registerTournamentPlayer(d1: D1Database, tournamentId: string, userId: string): Promise<boolean> {
+/**
+ * How a join's D1 write went: `joined` (this call inserted the row: only this caller may delete
+ * it again), `present` (the row was already there: a concurrent join of the same user to the same
+ * tournament got in first; this caller must neither take the seat nor delete the row), `taken`
+ * (the user is in another live tournament; the partial unique index refused the row).
+ */
+export type PlayerRegistration = "joined" | "present" | "taken";
+
+/** Records the player in the tournament in one conditional INSERT (see PlayerRegistration). */
+export async function registerTournamentPlayer(d1: D1Database, tournamentId: string, userId: string): Promise<PlayerRegistration> {
   try {
-    await createDb(d1).insert(tournamentPlayers).values({ tournamentId, userId, active: 1, joinedAt: Date.now() }).onConflictDoNothing({ target: [tournamentPlayers.tournamentId, tournamentPlayers.userId] }).run();
+    const res = await createDb(d1).insert(tournamentPlayers).values({ tournamentId, userId, active: 1, joinedAt: Date.now() }).onConflictDoNothing({ target: [tournamentPlayers.tournamentId, tournamentPlayers.userId] }).run();
+    return res.meta.changes === 1 ? "joined" : "present";
+  } catch (err) {
+    if (isUniqueViolation(err)) return "taken";
+    throw err;
+  }
+}
+
+/**
+ * Creates a tournament's row and its creator's row in ONE D1 batch (a transaction): when the
+ * creator is already in another live tournament the unique index refuses the second statement and
+ * the whole batch rolls back, so a refused create leaves nothing behind (no empty listed tournament).
+ * false: refused for that reason.
+ */
+export async function insertTournamentWithCreator(
+  d1: D1Database,
+  row: { id: string; name: string; createdAt: number },
+  creatorId: string,
+): Promise<boolean> {
+  const db = createDb(d1);
+  try {
+    await db.batch([
+      db.insert(tournaments).values({ id: row.id, name: row.name, status: "pending", createdAt: row.createdAt }),
+      db.insert(tournamentPlayers).values({ tournamentId: row.id, userId: creatorId, active: 1, joinedAt: row.createdAt }),
+    ]);
     return true;
   } catch (err) {
     if (isUniqueViolation(err)) return false;
     throw err;
   }
+}
+
+/** The live (not ended) tournament the user is in, if any: the Worker's check before creating one. */
+export async function liveTournamentOf(d1: D1Database, userId: string): Promise<string | null> {
+  const row = await createDb(d1)
+    .select({ id: tournamentPlayers.tournamentId })
+    .from(tournamentPlayers)
+    .where(and(eq(tournamentPlayers.userId, userId), eq(tournamentPlayers.active, 1)))
+    .get();
+  return row?.id ?? null;
 }
 
 export async function unregisterTournamentPlayer(d1: D1Database, tournamentId: string, userId: string): Promise<void> {
@@ -49,7 +91,10 @@ export async function liveTournaments(d1: D1Database, limit = 50): Promise<Tourn
               t.created_at AS createdAt, count(tp.user_id) AS players
          FROM tournaments t LEFT JOIN tournament_players tp ON tp.tournament_id = t.id
         WHERE t.status IN ('pending', 'running')
-        GROUP BY t.id ORDER BY t.created_at DESC LIMIT ?`,
+        GROUP BY t.id
+       -- An open tournament nobody is in is on its way out (see Tournament.leave); never list it.
+       HAVING t.status <> 'pending' OR count(tp.user_id) > 0
+        ORDER BY t.created_at DESC LIMIT ?`,
     )
     .bind(limit)
     .all<TournamentListItem>();

@@ -63,6 +63,26 @@ export class RateLimiter extends DurableObject<Env> {
     return { allowed: true, remaining: cap - count - 1, retryAfterMs: 0 };
   }
 
+  /**
+   * Would a hit be allowed now? Counts nothing: callers that only count failures (wrong passwords)
+   * check first, then hit() when the attempt failed.
+   */
+  async peek(limit: number, windowMs: number, now: number = Date.now()): Promise<RateLimitResult> {
+    const cap = clamp(Math.floor(limit), 1, MAX_LIMIT);
+    windowMs = clamp(windowMs, 1, DAY_MS);
+    if (!Number.isFinite(now)) now = Date.now();
+    if (!this.tableReady) {
+      this.sql.exec("CREATE TABLE IF NOT EXISTS hits (ts INTEGER NOT NULL)");
+      this.tableReady = true;
+    }
+    const count = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM hits WHERE ts > ?", now - windowMs).one().n;
+    if (count < cap) return { allowed: true, remaining: cap - count, retryAfterMs: 0 };
+    const unblock = this.sql
+      .exec<{ ts: number }>("SELECT ts FROM hits WHERE ts > ? ORDER BY ts ASC LIMIT 1 OFFSET ?", now - windowMs, count - cap)
+      .one().ts;
+    return { allowed: false, remaining: 0, retryAfterMs: Math.max(1, unblock + windowMs - now) };
+  }
+
   /** Fires a window after the latest hit: nothing in storage still counts, so drop it all. */
   override async alarm(): Promise<void> {
     await this.ctx.storage.deleteAll();

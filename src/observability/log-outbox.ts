@@ -14,6 +14,7 @@
 import { env as globalEnv, waitUntil } from "cloudflare:workers";
 import { logLocal, setLogSink, setSecretValues, type LogLine } from "./log";
 import type { ObservabilityEnv } from "./env";
+import { trimKeepingAudit } from "./audit";
 
 export const LOG_SHIPPER_NAME = "log-shipper-0";
 export const MAX_OUTBOX = 1_000;
@@ -49,11 +50,8 @@ export function outboxSize(): number {
 function enqueue(line: LogLine): void {
   if (!forwardingEnabled()) return;
   queue.push(line);
-  if (queue.length > MAX_OUTBOX) {
-    const over = queue.length - MAX_OUTBOX;
-    queue.splice(0, over);
-    droppedAtSource += over;
-  }
+  // Bounded, but a flood of ordinary lines never pushes audit lines out (audit.ts).
+  droppedAtSource += trimKeepingAudit(queue, MAX_OUTBOX);
   if (!scheduled) {
     scheduled = true;
     queueMicrotask(() => void flushOutbox());
@@ -78,11 +76,7 @@ export function flushOutbox(): Promise<void> {
         // Put the batch back in front of anything newer; the next logged line retries.
         queue = batch.concat(queue);
         droppedAtSource += dropped;
-        if (queue.length > MAX_OUTBOX) {
-          const over = queue.length - MAX_OUTBOX;
-          queue.splice(0, over);
-          droppedAtSource += over;
-        }
+        droppedAtSource += trimKeepingAudit(queue, MAX_OUTBOX);
         logLocal("warn", "log_forwarder.outbox_failed", { message: `${batch.length} events kept for retry`, error: err }, "log-shipper");
       },
     );

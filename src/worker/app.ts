@@ -3,6 +3,7 @@ import { requestMetrics } from "./instrumentation/http-metrics";
 import { metricsAuth, metricsHandler } from "./routes/metrics";
 import type { AppEnv } from "./auth/session";
 import { handleError, notFoundError, errorResponse } from "./http/errors";
+import { csrfGuard } from "./http/csrf";
 import { authRoutes } from "./routes/auth";
 import { leaderboardRoutes } from "./routes/leaderboard";
 import { meRoutes } from "./routes/me";
@@ -27,6 +28,8 @@ export function createApp() {
     c.header("Cache-Control", "no-store");
     c.header("X-Content-Type-Options", "nosniff");
   });
+  // Before any route: a cookie-authenticated state change needs a trusted Origin (http/csrf.ts).
+  app.use("/api/*", csrfGuard);
   app.route("/api/auth", authRoutes);
   app.route("/api/me", meRoutes);
   app.route("/api/users", userRoutes);

@@ -132,15 +132,17 @@ describe("recordMatch", () => {
     const tid = `t-${crypto.randomUUID()}`;
     await upsertTournamentRow(env.DB, { id: tid, name: "Cup", status: "running", createdAt: 100 });
     await upsertTournamentRow(env.DB, { id: tid, name: "Cup again", status: "running", createdAt: 200 });
-    expect(await registerTournamentPlayer(env.DB, tid, a)).toBe(true);
+    expect(await registerTournamentPlayer(env.DB, tid, a)).toBe("joined");
+    // The same row again (a concurrent join of the same user): "present", and it was not this call's to delete.
+    expect(await registerTournamentPlayer(env.DB, tid, a)).toBe("present");
     const other = `t-${crypto.randomUUID()}`;
     await upsertTournamentRow(env.DB, { id: other, name: "Other", status: "pending", createdAt: 300 });
-    expect(await registerTournamentPlayer(env.DB, other, a)).toBe(false);
+    expect(await registerTournamentPlayer(env.DB, other, a)).toBe("taken");
     const mid = `g-${crypto.randomUUID()}`;
     await recordMatch(db(), { ...twoPlayer(mid, [a, b]), mode: "tournament", tournamentId: tid });
     await upsertTournamentRow(env.DB, { id: tid, name: "Cup", status: "finished", createdAt: 100, championId: a, endedAt: 123 });
     await markTournamentPlayersDone(env.DB, tid);
-    expect(await registerTournamentPlayer(env.DB, other, a)).toBe(true);
+    expect(await registerTournamentPlayer(env.DB, other, a)).toBe("joined");
     const t = await env.DB.prepare("SELECT name, status, champion_id, ended_at FROM tournaments WHERE id = ?").bind(tid).first();
     expect(t).toEqual({ name: "Cup", status: "finished", champion_id: a, ended_at: 123 });
     expect(await count("SELECT COUNT(*) AS n FROM matches WHERE tournament_id = ?", tid)).toBe(1);

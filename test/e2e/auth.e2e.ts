@@ -68,6 +68,30 @@ describe("accounts in a real browser", () => {
     await expect.poll(() => page.getByTestId("profile-username").textContent(), { timeout: 10_000 }).toBe(name);
     expect(await page.getByTestId("profile-championships").textContent()).toBe("0");
     expect(await page.getByTestId("nav-signin").isVisible()).toBe(true);
+    expect(await page.getByTestId("change-password").count()).toBe(0);
+    await context.close();
+  });
+
+  it("changes the password from the own profile; another browser's session ends (issue 12.10)", async () => {
+    const other = await newPlayer(browser, inject("baseURL"));
+    const name = await signUp(other.page);
+    const { page, context } = await newPlayer(browser, inject("baseURL"));
+    await page.goto("/signin");
+    await page.getByLabel("Username").fill(name);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByTestId("signin-submit").click();
+    await expect.poll(() => page.getByTestId("nav-username").textContent(), { timeout: 10_000 }).toBe(name);
+
+    await page.goto(`/u/${encodeURIComponent(name)}`);
+    await page.getByLabel("Current password").fill(PASSWORD);
+    await page.getByLabel("New password").fill("a fresh passphrase 2");
+    await page.getByTestId("change-password-submit").click();
+    await expect.poll(() => page.getByTestId("change-password-done").isVisible(), { timeout: 10_000 }).toBe(true);
+    await screenshot(page, "profile-password-changed");
+    // The first browser's session is over: its next API call is unauthorized.
+    expect((await other.page.request.get("/api/me")).status()).toBe(401);
+    expect((await page.request.get("/api/me")).status()).toBe(200);
+    await other.context.close();
     await context.close();
   });
 });

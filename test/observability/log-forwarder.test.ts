@@ -147,6 +147,27 @@ describe("LogShipper while Logstash is down", () => {
   });
 });
 
+describe("audit events under a flood (issue 12.11)", () => {
+  it("an unauthenticated flood of ordinary events cannot push audit events out of the bounded buffer", async () => {
+    const run = "audit";
+    await control({ always: 503 });
+    const audit = [
+      { "@timestamp": new Date().toISOString(), level: "warn", event: "auth.login_failed", service: "worker", message: `${run}#audit-1` },
+      { "@timestamp": new Date().toISOString(), level: "warn", event: "security.csrf_refused", service: "worker", message: `${run}#audit-2` },
+    ];
+    await shipper(run).ingest(audit);
+    // 200 request lines (the flood), buffer of 20.
+    for (let i = 0; i < 200; i += 10) await shipper(run).ingest(docs(run, 10, i));
+    expect((await shipper(run).stats()).buffered).toBe(20);
+    await control({ always: null });
+    await shipper(run).flushNow(true);
+    const got = await until(received, (v) => ofRun(v.batches, run).reduce((a, b) => a + b.docs.length, 0) === 20, "20 docs");
+    const messages = ofRun(got.batches, run).flatMap((b) => b.docs.map((d) => (d as { message: string }).message));
+    // Both audit events survive, in order, with the 18 newest flood lines after them.
+    expect(messages).toEqual([`${run}#audit-1`, `${run}#audit-2`, ...docs(run, 18, 182).map((d) => d.message)]);
+  });
+});
+
 describe("a game's log events through the forwarder", () => {
   it("arrive in Logstash, each one indexable under the template's mappings", async () => {
     setLogForwardingOverride(true);

@@ -3,9 +3,12 @@ import { Link } from "../components/Link";
 import { LoadError } from "../components/LoadError";
 import { formatDate, formatDateTime, formatWinRate } from "../format";
 import { useApiResource } from "../useApiResource";
+import { useSession } from "../session";
+import { ChangePassword } from "./ChangePassword";
 
 export function Profile({ username }: { username: string }) {
   const [resource, retry] = useApiResource(() => api.profile(username), `profile:${username}`);
+  const session = useSession();
 
   if (resource.status === "loading")
     return (
@@ -94,6 +97,7 @@ export function Profile({ username }: { username: string }) {
           ))}
         </ul>
       )}
+      {session.user?.username.toLowerCase() === user.username.toLowerCase() && <ChangePassword />}
     </section>
   );
 }

@@ -18,6 +18,7 @@
  *
  * Its own diagnostics go to the console only (logLocal), never back into the buffer.
  */
+import { NON_AUDIT_SQL } from "../../observability/audit";
 import { DurableObject } from "cloudflare:workers";
 import { logLocal, type LogLine } from "../../observability/log";
 import { MetricsBatch } from "../../observability/metrics/batch";
@@ -149,7 +150,10 @@ export class LogShipper extends DurableObject<ObservabilityEnv> {
     let dropped = Math.max(0, Math.floor(droppedAtSource) || 0);
     const over = this.buffered - cfg.bufferMax;
     if (over > 0) {
-      this.sql.exec("DELETE FROM buffer WHERE id IN (SELECT id FROM buffer ORDER BY id LIMIT ?)", over);
+      // Oldest non-audit events first; audit events only when nothing else is left (observability/audit.ts).
+      this.sql.exec(`DELETE FROM buffer WHERE id IN (SELECT id FROM buffer WHERE ${NON_AUDIT_SQL} ORDER BY id LIMIT ?)`, over);
+      const cut = this.buffered - this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM buffer").one().n;
+      if (cut < over) this.sql.exec("DELETE FROM buffer WHERE id IN (SELECT id FROM buffer ORDER BY id LIMIT ?)", over - cut);
       this.buffered -= over;
       dropped += over;
       this.refreshOldest();

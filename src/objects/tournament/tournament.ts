@@ -24,7 +24,7 @@ import {
   type MatchEndReason,
   type MatchId,
 } from "./bracket";
-import { markTournamentPlayersDone, registerTournamentPlayer, unregisterTournamentPlayer, upsertTournamentRow } from "../../db/tournaments";
+import { insertTournamentWithCreator, markTournamentPlayersDone, registerTournamentPlayer, unregisterTournamentPlayer, upsertTournamentRow } from "../../db/tournaments";
 
 interface HallAttachment {
   userId: string;
@@ -116,6 +116,25 @@ export class Tournament extends DurableObject<Env> {
     return this.chart();
   }
 
+  /**
+   * Creates the tournament with its creator seated, or nothing at all: the tournament row and the
+   * creator's row go to D1 in one batch, which the one-live-tournament index refuses as a whole.
+   */
+  async create(opts: { id: string; name: string }, creator: { id: string; username: string }): Promise<TournamentJoinResult> {
+    if (this.rec) return { ok: false, reason: "closed" };
+    const now = Date.now();
+    if (!(await insertTournamentWithCreator(this.env.DB, { id: opts.id, name: opts.name, createdAt: now }, creator.id))) {
+      return { ok: false, reason: "in_another_tournament" };
+    }
+    const bracket = newBracket();
+    addPlayer(bracket, { userId: creator.id, username: creator.username, joinedAt: now });
+    this.rec = { id: opts.id, name: opts.name, createdAt: now, bracket, hallWaitS: DEFAULT_HALL_WAIT_S, idleDeadline: now + OPEN_IDLE_S * 1000, recorded: false, gameOverrides: null, hallSilentS: DEFAULT_HALL_SILENT_S };
+    await this.save();
+    await this.scheduleAlarm();
+    logEvent("info", "tournament.created", { tournamentId: opts.id, userId: creator.id }, "tournament");
+    return { ok: true, outcome: "joined", position: 0 };
+  }
+
   async join(user: { id: string; username: string }): Promise<TournamentJoinResult> {
     const rec = this.rec;
     if (!rec) return { ok: false, reason: "not_found" };
@@ -126,9 +145,13 @@ export class Tournament extends DurableObject<Env> {
     if (b.status !== "open") return { ok: false, reason: "closed" };
     if (b.players.length >= TOURNAMENT_SIZE) return { ok: false, reason: "full" };
     // One live tournament per player, enforced by a unique index in D1 across all tournaments.
-    if (!(await registerTournamentPlayer(this.env.DB, rec.id, user.id))) return { ok: false, reason: "in_another_tournament" };
+    const reg = await registerTournamentPlayer(this.env.DB, rec.id, user.id);
+    if (reg === "taken") return { ok: false, reason: "in_another_tournament" };
+    // "present": a concurrent join of this user got the row first; it owns the seat and the row.
+    if (reg === "present") return { ok: false, reason: "in_another_tournament" };
     const outcome: JoinOutcome = addPlayer(b, { userId: user.id, username: user.username, joinedAt: Date.now() });
     if (outcome !== "joined") {
+      // Only the call that inserted the row deletes it (never a concurrent winner's).
       await unregisterTournamentPlayer(this.env.DB, rec.id, user.id);
       return { ok: false, reason: outcome === "full" ? "full" : "closed" };
     }

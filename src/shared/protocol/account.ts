@@ -40,6 +40,19 @@ export const LoginBody = v.object({
 
 export type Credentials = v.InferOutput<typeof LoginBody>;
 
+/** `POST /api/me/password`: the current password (checked like a login) and the new one (sign-up rules). */
+export const ChangePasswordBody = v.pipe(
+  v.object({
+    currentPassword: v.pipe(v.string("Enter your current password."), v.nonEmpty("Enter your current password."), v.maxLength(PASSWORD_MAX, `Passwords are at most ${PASSWORD_MAX} characters long.`)),
+    newPassword: Password,
+  }),
+  v.forward(
+    v.check((b) => b.newPassword !== b.currentPassword, "The new password must differ from the current one."),
+    ["newPassword"],
+  ),
+);
+export type ChangePasswordBody = v.InferOutput<typeof ChangePasswordBody>;
+
 export function isValidUsername(name: string): boolean {
   return v.is(Username, name);
 }

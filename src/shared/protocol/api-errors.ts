@@ -14,6 +14,7 @@ export const API_ERROR_CODES = [
   "unauthorized",
   "invalid_credentials",
   "seat_reserved",
+  "forbidden_origin", // a cookie-authenticated state change from a page of another origin (CSRF)
   // 404
   "not_found",
   "user_not_found",

@@ -26,12 +26,21 @@ export const PlayBody = v.object({ mode: v.optional(ModeSchema, "2p") });
 export type PlayBody = v.InferInput<typeof PlayBody>;
 
 export const TOURNAMENT_NAME_MAX = 40;
-/** `POST /api/tournaments`: an optional name; control characters (they would only confuse other players' screens) are dropped, then trimmed. */
+/**
+ * Characters a name shown to other players may not contain: control characters and the bidi
+ * overrides/isolates/marks (U+202E "right-to-left override" turns "Cup evil.exe" into a name
+ * that reads differently on every screen). Refused with a clear 400 rather than silently stripped,
+ * so what the creator typed is what everyone sees. Zero-width joiners stay (emoji sequences).
+ */
+export const UNSAFE_NAME_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** `POST /api/tournaments`: an optional name, trimmed; see UNSAFE_NAME_CHARS. */
 export const CreateTournamentBody = v.object({
   name: v.optional(
     v.pipe(
       v.string("name must be a string."),
-      v.transform((s) => s.replace(/[\u0000-\u001f\u007f]/g, "").trim()),
+      v.check((s) => !UNSAFE_NAME_CHARS.test(s), "name may not contain control or text-direction characters."),
+      v.transform((s) => s.trim()),
       v.maxLength(TOURNAMENT_NAME_MAX, `name must be at most ${TOURNAMENT_NAME_MAX} characters.`),
     ),
     "",

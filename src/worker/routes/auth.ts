@@ -1,7 +1,8 @@
 /** POST /api/auth/register, /api/auth/login, /api/auth/logout. */
 import { Hono, type Context } from "hono";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "../auth/password";
-import { clearSessionCookie, setSessionCookie, signSession, type AppEnv, type SessionUser } from "../auth/session";
+import { clearSessionCookie, readSession, setSessionCookie, startSession, type AppEnv, type SessionUser } from "../auth/session";
+import { deleteSession } from "../../db/sessions";
 import { resolveJwtSecret } from "../auth/secret";
 import { createDb, isUniqueViolation } from "../../db/client";
 import { findUserByUsername, insertUser } from "../../db/users";
@@ -9,7 +10,7 @@ import { LoginBody, RegisterBody } from "../../shared/protocol/account";
 import type { AuthAnswer } from "../../shared/protocol/http";
 import { jsonBody, validJson } from "../http/body";
 import { ApiError } from "../http/errors";
-import { clientIp, enforceRateLimits, loginLimits, registerLimits } from "../http/rate-limit";
+import { checkRateLimit, clientIp, countFailure, enforceRateLimits, loginFailureLimits, loginLimits, registerGlobalLimits, registerLimits } from "../http/rate-limit";
 import { observeAuth } from "../instrumentation/auth-metrics";
 
 const usernameTaken = () => new ApiError(409, "username_taken", "That username is already taken.", "username");
@@ -17,7 +18,7 @@ const usernameTaken = () => new ApiError(409, "username_taken", "That username i
 const badCredentials = () => new ApiError(401, "invalid_credentials", "Wrong username or password.");
 
 async function issueSession(c: Context<AppEnv>, user: SessionUser, status: 200 | 201) {
-  const token = await signSession(user, c.env, { requestUrl: c.req.url });
+  const token = await startSession(user, c.env, { requestUrl: c.req.url });
   setSessionCookie(c, token);
   return c.json({ user: { id: user.id, username: user.username }, token } satisfies AuthAnswer, status);
 }
@@ -30,8 +31,12 @@ export const authRoutes = new Hono<AppEnv>()
     const { username, password } = c.req.valid("json");
     // Fail fast on misconfiguration before doing any work or writing a row.
     resolveJwtSecret(c.env, c.req.url);
-    const { limit, windowMs } = registerLimits(c.env);
-    await enforceRateLimits(c.env, [{ key: `register:ip:${clientIp(c.req.raw)}`, limit, windowMs }]);
+    // A burst per address that refills within minutes (a classroom behind one NAT signs up in a
+    // few minutes, not an hour) plus one budget for everyone (farming from many addresses).
+    await enforceRateLimits(c.env, [
+      { key: `register:ip:${clientIp(c.req.raw)}`, ...registerLimits(c.env) },
+      { key: "register:all", ...registerGlobalLimits(c.env) },
+    ]);
 
     const db = createDb(c.env.DB);
     if (await findUserByUsername(db, username)) throw usernameTaken();
@@ -49,11 +54,13 @@ export const authRoutes = new Hono<AppEnv>()
   .post("/login", jsonBody, validJson(LoginBody), async (c) => {
     const { username, password } = c.req.valid("json");
     resolveJwtSecret(c.env, c.req.url);
-    const { limit, windowMs } = loginLimits(c.env);
-    await enforceRateLimits(c.env, [
-      { key: `login:ip:${clientIp(c.req.raw)}`, limit, windowMs },
-      { key: `login:user:${username.toLowerCase()}`, limit, windowMs },
-    ]);
+    const ip = clientIp(c.req.raw);
+    // Every attempt counts per address; wrong passwords also count per (username, address), so a
+    // guesser is stopped on that name while the real user, from another address, is not (a
+    // per-username limit over all addresses would let anyone lock anyone out: docs/security.md).
+    const failures = { key: `login:fail:${username.toLowerCase()}:${ip}`, ...loginFailureLimits(c.env) };
+    await enforceRateLimits(c.env, [{ key: `login:ip:${ip}`, ...loginLimits(c.env) }]);
+    await checkRateLimit(c.env, failures);
 
     const user = await findUserByUsername(createDb(c.env.DB), username);
     const ok = user
@@ -64,10 +71,16 @@ export const authRoutes = new Hono<AppEnv>()
           algorithm: user.algorithm,
         })
       : await burnPasswordCheck(password);
-    if (!user || !ok) throw badCredentials();
+    if (!user || !ok) {
+      await countFailure(c.env, failures);
+      throw badCredentials();
+    }
     return issueSession(c, { id: user.id, username: user.username }, 200);
   })
-  .post("/logout", (c) => {
+  .post("/logout", async (c) => {
+    // Ends the session server-side: a copy of this token (cookie or bearer) stops working too.
+    const session = await readSession(c.req.raw, c.env);
+    if (session) await deleteSession(c.env.DB, session.sessionId);
     clearSessionCookie(c);
     return c.body(null, 204);
   });

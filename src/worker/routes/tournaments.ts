@@ -11,11 +11,12 @@ import {
   type TournamentJoinResult,
   type TournamentListAnswer,
 } from "../../shared/protocol/http";
-import { liveTournaments, oldestOpenTournamentIds } from "../../db/tournaments";
+import { liveTournamentOf, liveTournaments, oldestOpenTournamentIds } from "../../db/tournaments";
 import { requireUser, type AppEnv } from "../auth/session";
 import { jsonBody, validJson } from "../http/body";
 import { ApiError } from "../http/errors";
 import { noSuch, refusal } from "../http/refusals";
+import { enforceRateLimits, tournamentCreateLimits } from "../http/rate-limit";
 import { forwardUpgrade } from "../ws/upgrade";
 
 function tournament(env: Env, id: string) {
@@ -27,11 +28,17 @@ function joinResponse(id: string, r: TournamentJoinResult): TournamentJoinAnswer
   throw refusal("tournament", r.reason);
 }
 
+/**
+ * A new tournament with the user as its first player. Checked before anything is created: a user
+ * already in a live tournament gets 409 and costs nothing (not even a creation from their budget);
+ * then the per-user creation budget; then the object writes both D1 rows in one batch, so a user
+ * who joined another tournament meanwhile still leaves nothing behind.
+ */
 async function createAndJoin(env: Env, user: { id: string; username: string }, name: string) {
+  if ((await liveTournamentOf(env.DB, user.id)) !== null) throw refusal("tournament", "in_another_tournament");
+  await enforceRateLimits(env, [{ key: `tournament:create:user:${user.id}`, ...tournamentCreateLimits(env) }]);
   const id = gameIdFromBytes(crypto.getRandomValues(new Uint8Array(8)));
-  const stub = tournament(env, id);
-  await stub.init({ id, name: name || `Tournament ${id}` });
-  return joinResponse(id, await stub.join(user));
+  return joinResponse(id, await tournament(env, id).create({ id, name: name || `Tournament ${id}` }, user));
 }
 
 function tournamentIdParam(raw: string): string {

@@ -7,6 +7,11 @@
 export function originAllowed(request: Request, allowedOriginsVar: string | undefined): boolean {
   const origin = request.headers.get("Origin");
   if (origin === null) return request.headers.has("Authorization");
+  return isTrustedOrigin(origin, request, allowedOriginsVar);
+}
+
+/** `origin` is the app's own (that of the request's URL) or one of the comma-separated ALLOWED_ORIGINS. */
+export function isTrustedOrigin(origin: string, request: Request, allowedOriginsVar: string | undefined): boolean {
   const own = new URL(request.url).origin;
   if (origin === own) return true;
   const extra = (allowedOriginsVar ?? "")

@@ -44,7 +44,10 @@ export async function startDevServer(vars: Record<string, string> = {}): Promise
     COUNTDOWN_S: "1",
     REJOIN_TIMEOUT_S: "20",
     LOGIN_RATE_LIMIT: "1000",
+    LOGIN_FAILURE_LIMIT: "1000",
     REGISTER_RATE_LIMIT: "1000",
+    REGISTER_GLOBAL_RATE_LIMIT: "100000",
+    TOURNAMENT_CREATE_RATE_LIMIT: "1000",
     ...vars,
   };
   const args = [OFFLINE, WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persist, "--show-interactive-dev-session=false"];

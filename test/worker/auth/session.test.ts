@@ -8,8 +8,14 @@ import { BASE, PASSWORD, errorOf, fetchWithEnv, get, register, uniqueName } from
 const key = (secret = env.JWT_SECRET as string) => new TextEncoder().encode(secret);
 const nowS = () => Math.floor(Date.now() / 1000);
 
-function tokenFor(user: { id: string; username: string }) {
-  return new SignJWT({ name: user.username }).setSubject(user.id).setIssuer(JWT_ISSUER).setAudience(JWT_AUDIENCE).setIssuedAt();
+/** The server-side session id (`sid`) inside a token we issued. */
+function sidOf(token: string): string {
+  return JSON.parse(new TextDecoder().decode(base64url.decode(token.split(".")[1]))).sid;
+}
+
+/** A token with the claims of `user`'s real session (so only the property under test differs). */
+function tokenFor(user: { id: string; username: string; token: string }) {
+  return new SignJWT({ name: user.username, sid: sidOf(user.token) }).setSubject(user.id).setIssuer(JWT_ISSUER).setAudience(JWT_AUDIENCE).setIssuedAt();
 }
 
 function unsigned(header: object, payload: object): string {
@@ -26,7 +32,7 @@ describe("session tokens", () => {
     const reg = await register();
     const [, payload] = reg.token.split(".");
     const claims = JSON.parse(new TextDecoder().decode(base64url.decode(payload)));
-    expect(claims).toMatchObject({ sub: reg.id, name: reg.username, iss: JWT_ISSUER, aud: JWT_AUDIENCE });
+    expect(claims).toMatchObject({ sub: reg.id, name: reg.username, iss: JWT_ISSUER, aud: JWT_AUDIENCE, sid: expect.any(String) });
     expect(claims.exp - claims.iat).toBe(7 * 24 * 3600);
     expect(JSON.parse(new TextDecoder().decode(base64url.decode(reg.token.split(".")[0])))).toMatchObject({ alg: "HS256" });
     expect(await meStatus(reg.token)).toBe(200);
@@ -76,11 +82,11 @@ describe("session tokens", () => {
 
   it("401 for a wrong issuer or audience, or missing claims", async () => {
     const reg = await register();
-    const base = () => new SignJWT({ name: reg.username }).setProtectedHeader({ alg: "HS256" }).setSubject(reg.id).setIssuedAt().setExpirationTime("1h");
+    const base = () => new SignJWT({ name: reg.username, sid: sidOf(reg.token) }).setProtectedHeader({ alg: "HS256" }).setSubject(reg.id).setIssuedAt().setExpirationTime("1h");
     expect(await meStatus(await base().setIssuer("evil").setAudience(JWT_AUDIENCE).sign(key()))).toBe(401);
     expect(await meStatus(await base().setIssuer(JWT_ISSUER).setAudience("other-app").sign(key()))).toBe(401);
     expect(await meStatus(await base().setIssuer(JWT_ISSUER).setAudience(JWT_AUDIENCE).sign(key()))).toBe(200);
-    const noName = await new SignJWT({})
+    const noName = await new SignJWT({ sid: sidOf(reg.token) })
       .setProtectedHeader({ alg: "HS256" })
       .setSubject(reg.id)
       .setIssuer(JWT_ISSUER)
@@ -101,16 +107,18 @@ describe("session tokens", () => {
 });
 
 describe("readSession (shared with WebSocket upgrades)", () => {
-  it("reads the Bearer header, else the cookie, and returns {id, username}", async () => {
+  it("reads the Bearer header, else the cookie, and returns {id, username, sessionId}", async () => {
     const reg = await register();
     const e = env as Env;
     expect(await readSession(new Request(BASE, { headers: { Authorization: `Bearer ${reg.token}` } }), e)).toEqual({
       id: reg.id,
       username: reg.username,
+      sessionId: sidOf(reg.token),
     });
     expect(await readSession(new Request(BASE, { headers: { Cookie: `session=${reg.token}` } }), e)).toEqual({
       id: reg.id,
       username: reg.username,
+      sessionId: sidOf(reg.token),
     });
     expect(await readSession(new Request(BASE), e)).toBeNull();
     // A bad Bearer header is not rescued by a good cookie.

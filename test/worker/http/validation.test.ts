@@ -54,13 +54,17 @@ describe("JSON bodies against the shared schemas", () => {
     expect(v.parse(TournamentJoinAnswer, await joined.json()).outcome).toBe("joined");
   });
 
-  it("the tournament name schema drops control characters and trims (what the chart then shows)", async () => {
-    expect(v.parse(CreateTournamentBody, { name: "\u0007 Spring\u0000 Cup \n" })).toEqual({ name: "Spring Cup" });
+  it("the tournament name schema refuses control and bidi characters (400, nothing created) and trims (what the chart then shows)", async () => {
+    expect(v.safeParse(CreateTournamentBody, { name: "\u0007 Spring\u0000 Cup \n" }).success).toBe(false);
+    expect(v.safeParse(CreateTournamentBody, { name: "Spring \u202ECup" }).success).toBe(false);
+    expect(v.parse(CreateTournamentBody, { name: "  Spring Cup " })).toEqual({ name: "Spring Cup" });
     expect(v.parse(CreateTournamentBody, {})).toEqual({ name: "" });
     expect(v.parse(PlayBody, {})).toEqual({ mode: "2p" });
 
     const u = await register();
-    const res = await postJson("/api/tournaments", { name: "\u0007 Spring\u0000 Cup \n" }, { Authorization: `Bearer ${u.token}` });
+    const refused = await postJson("/api/tournaments", { name: "\u0007 Spring\u0000 Cup \n" }, { Authorization: `Bearer ${u.token}` });
+    expect(refused.status).toBe(400);
+    const res = await postJson("/api/tournaments", { name: "  Spring Cup " }, { Authorization: `Bearer ${u.token}` });
     const { tournamentId } = v.parse(TournamentJoinAnswer, await res.json());
     const { chart } = v.parse(TournamentChartAnswer, await (await get(`/api/tournaments/${tournamentId}`)).json());
     expect(chart.name).toBe("Spring Cup");

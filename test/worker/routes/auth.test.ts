@@ -267,7 +267,7 @@ describe("session use: /api/me and logout", () => {
   it("logout answers 204 and clears the cookie", async () => {
     const reg = await register();
     const { SELF } = await import("cloudflare:test");
-    const res = await SELF.fetch("http://example.com/api/auth/logout", { method: "POST", headers: { Cookie: `session=${reg.token}` } });
+    const res = await SELF.fetch("http://example.com/api/auth/logout", { method: "POST", headers: { Cookie: `session=${reg.token}`, Origin: "http://example.com" } });
     expect(res.status).toBe(204);
     const cookie = res.headers.get("Set-Cookie") ?? "";
     expect(cookie).toMatch(/^session=;/);
