@@ -1,6 +1,7 @@
 import { createDb } from "../../db/client";
 import { recordMatch } from "../../db/matches";
 import type { GameEnv } from "../env";
+import { liveShardFor } from "../matchmaker/routing";
 import { logEvent } from "../../observability/log";
 import { SessionMetrics } from "../../observability/metrics/session-metrics";
 import type { SessionHooks } from "./hooks";
@@ -54,7 +55,7 @@ export function createSessionHooks(env: GameEnv): SessionHooks {
     onSaved(rec: SessionRecord): void {
       metrics.hooks.onSaved(rec);
       // Best effort and off the hot path: the live list is advisory, sessions stay authoritative.
-      const stub = env.MATCHMAKER.get(env.MATCHMAKER.idFromName("global"));
+      const stub = liveShardFor(env, rec.gameId);
       stub
         .gameUpdated({
           gameId: rec.gameId,

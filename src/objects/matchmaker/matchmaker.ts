@@ -3,111 +3,102 @@ import type { Mode } from "../../shared/engine/types";
 import { gameIdFromBytes } from "../../shared/ids";
 import type { LiveGame, PlayResult } from "../../shared/protocol/http";
 import type { SessionPhase } from "../../shared/protocol/messages";
-import type { SessionStatus } from "../game-session/game-session";
 import { logEvent } from "../../observability/log";
+import { rankOpenGames, shardsToAsk, type OpenGame, type Region } from "./regions";
+import { liveShardFor, matchConfig, matchShard } from "./routing";
+import { SerialQueue } from "./serial";
 
 export type { LiveGame };
-import { locationHintFor, type LocationHint } from "./location-hint";
 
 export interface PlayerRef {
   id: string;
   username: string;
 }
 
-
-
 const ENDED: readonly SessionPhase[] = ["finished", "abandoned"];
 
 /**
- * Pairs players into game sessions. One object (named "global") holds, per mode, the public
- * game that still has free seats, and for each player the game they are seated in, so a player
- * asking again gets their live game back instead of a second seat. Its calls are serialized by
- * an in-memory queue: they await other objects, and two players must not both open a game.
- * It also keeps the list of live games that spectators pick from; sessions push their changes.
+ * One matchmaking shard. Its name says its job (src/objects/matchmaker/regions.ts):
+ * - `match:<region>:<i>`: pairs the players of one region (shard i of MATCH_SHARDS_PER_REGION).
+ *   It holds, per mode, the public game of its region that still has free seats. A newcomer takes
+ *   a seat there; if there is none, it asks the other shards for their waiting games, nearest
+ *   region first, and takes a seat in one that accepts it (neighbours after MATCH_WIDEN_AFTER_S,
+ *   anyone after MATCH_ANY_AFTER_S); else it opens a game in its own region (locationHint).
+ *   The GameSession's claimSeat is the arbiter: two shards racing for one seat, one wins.
+ * - `live:<i>`: one shard of the live-games list (games hash to a shard by id; readers merge).
+ * Which game a player is in is kept per user (PlayerDirectory), not here.
  */
 export class Matchmaker extends DurableObject<Env> {
-  private queue: Promise<unknown> = Promise.resolve();
+  private serial = new SerialQueue();
 
-  private serialize<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  /** Public matchmaking: the player's live game, a waiting game's free seat, or a new game. */
-  play(user: PlayerRef, mode: Mode, cf?: { continent?: string; country?: string; longitude?: string }): Promise<PlayResult> {
-    return this.serialize(async () => {
-      const existing = await this.liveGameOf(user.id);
-      if (existing) return { ok: true, gameId: existing.gameId, seat: existing.players.findIndex((p) => p.userId === user.id), status: "existing" };
-
-      const openKey = `open:${mode}`;
-      const openId = await this.ctx.storage.get<string>(openKey);
-      if (openId) {
-        const claim = await this.session(openId).claimSeat(user);
-        if (claim.ok) {
-          await this.ctx.storage.put(`user:${user.id}`, openId);
-          const status = await this.session(openId).status();
-          if (status.seatsTaken >= status.seatsTotal) await this.ctx.storage.delete(openKey);
-          logEvent("info", "match.paired", { gameId: openId, userId: user.id, mode }, "matchmaker");
-          return { ok: true, gameId: openId, seat: claim.seat, status: "matched" };
-        }
-        await this.ctx.storage.delete(openKey);
+  /** Public matchmaking for a player of this shard's region (called by the player's directory). */
+  play(user: PlayerRef, mode: Mode, region: Region): Promise<PlayResult> {
+    return this.serial.run(async () => {
+      const cfg = matchConfig(this.env);
+      const own = await this.ctx.storage.get<OpenGame>(`open:${mode}`);
+      if (own) {
+        const seat = await this.tryClaim(own, user, mode, region);
+        if (seat) return seat;
       }
-      const created = await this.createGame(user, mode, false, locationHintFor(cf));
-      if (created.ok) await this.ctx.storage.put(openKey, created.gameId);
+      const name = this.ctx.id.name ?? "";
+      const others = await Promise.all(
+        shardsToAsk(region, name, cfg.perRegion).map((shard) =>
+          matchShard(this.env, shard)
+            .openGame(mode)
+            .then((g): (OpenGame & { shard: string }) | null => (g ? { gameId: g.gameId, region: g.region, openedAt: g.openedAt, shard } : null))
+            .catch(() => null),
+        ),
+      );
+      const found = others.filter((g) => g !== null);
+      for (const g of rankOpenGames(found, region, Date.now(), cfg) as (OpenGame & { shard: string })[]) {
+        const seat = await this.tryClaim(g, user, mode, region, g.shard);
+        if (seat) return seat;
+      }
+      const created = await this.createGame(user, mode, false, region);
+      if (created.ok) await this.ctx.storage.put<OpenGame>(`open:${mode}`, { gameId: created.gameId, region, openedAt: Date.now() });
       return created;
     });
   }
 
-  /** A private game whose id is the join code. */
-  createPrivate(user: PlayerRef, mode: Mode, cf?: { continent?: string; country?: string; longitude?: string }): Promise<PlayResult> {
-    return this.serialize(async () => {
-      const existing = await this.liveGameOf(user.id);
-      if (existing) return { ok: true, gameId: existing.gameId, seat: existing.players.findIndex((p) => p.userId === user.id), status: "existing" };
-      return this.createGame(user, mode, true, locationHintFor(cf));
-    });
+  /** A private game whose id is the join code, placed in the creator's region. */
+  createPrivate(user: PlayerRef, mode: Mode, region: Region): Promise<PlayResult> {
+    return this.serial.run(() => this.createGame(user, mode, true, region));
   }
 
-  /** Joins a game by its id (private code or any waiting game). */
-  join(user: PlayerRef, gameId: string): Promise<PlayResult> {
-    return this.serialize(async () => {
-      const existing = await this.liveGameOf(user.id);
-      if (existing && existing.gameId !== gameId) return { ok: false, reason: "already_playing" };
-      const claim = await this.session(gameId).claimSeat(user);
-      if (!claim.ok) return claim;
-      await this.ctx.storage.put(`user:${user.id}`, gameId);
-      return { ok: true, gameId, seat: claim.seat, status: "matched" };
-    });
+  /** This shard's waiting public game of a mode (asked by other shards; no queueing). */
+  async openGame(mode: Mode): Promise<OpenGame | null> {
+    return (await this.ctx.storage.get<OpenGame>(`open:${mode}`)) ?? null;
   }
 
-  /** Leaves the queue: gives up the seat of a game that has not started. */
-  leave(user: PlayerRef): Promise<{ left: boolean; gameId: string | null }> {
-    return this.serialize(async () => {
-      const gameId = await this.ctx.storage.get<string>(`user:${user.id}`);
-      if (!gameId) return { left: false, gameId: null };
-      const left = await this.session(gameId).releaseSeat(user.id);
-      if (left) await this.ctx.storage.delete(`user:${user.id}`);
-      return { left, gameId };
-    });
+  /** Another shard filled (or found dead) this shard's waiting game. */
+  async closeOpen(mode: Mode, gameId: string): Promise<void> {
+    if ((await this.ctx.storage.get<OpenGame>(`open:${mode}`))?.gameId === gameId) await this.ctx.storage.delete(`open:${mode}`);
   }
 
-  /** Sessions push their phase changes here (live list, and freeing players of ended games). */
-  async gameUpdated(game: LiveGame & { userIds: string[] }): Promise<void> {
+  // ---------------------------------------------------------------- live-games shards
+
+  /** Sessions push their phase changes to their game's live shard. */
+  async gameUpdated(game: LiveGame & { userIds?: string[] }): Promise<void> {
     const key = `live:${game.gameId}`;
     if (ENDED.includes(game.phase)) {
-      await this.ctx.storage.delete(key);
-      for (const id of game.userIds) {
-        if ((await this.ctx.storage.get<string>(`user:${id}`)) === game.gameId) await this.ctx.storage.delete(`user:${id}`);
-      }
-      for (const mode of ["2p", "4p"] as const) {
-        if ((await this.ctx.storage.get<string>(`open:${mode}`)) === game.gameId) await this.ctx.storage.delete(`open:${mode}`);
-      }
+      await this.ctx.storage.delete([key, `region:${game.gameId}`]);
       return;
     }
     const { userIds: _ignored, ...live } = game;
-    await this.ctx.storage.put(key, live);
+    const region = await this.ctx.storage.get<Region>(`region:${game.gameId}`);
+    await this.ctx.storage.put(key, region ? { ...live, region } : live);
   }
 
+  /** The creating shard records where a game runs (join answers and the live list show it). */
+  async placed(gameId: string, region: Region): Promise<void> {
+    await this.ctx.storage.put(`region:${gameId}`, region);
+  }
+
+  async regionOf(gameId: string): Promise<Region | null> {
+    return (await this.ctx.storage.get<Region>(`region:${gameId}`)) ?? null;
+  }
+
+  /** This shard's live games, newest first (the route merges all shards). */
   async liveGames(limit = 50): Promise<LiveGame[]> {
     const entries = await this.ctx.storage.list<LiveGame>({ prefix: "live:", limit: 500 });
     return [...entries.values()]
@@ -118,37 +109,40 @@ export class Matchmaker extends DurableObject<Env> {
 
   // ---------------------------------------------------------------- helpers
 
-  private session(gameId: string, locationHint?: LocationHint) {
+  private session(gameId: string, locationHint?: Region) {
     const id = this.env.GAME_SESSION.idFromName(gameId);
     return this.env.GAME_SESSION.get(id, locationHint ? { locationHint } : undefined);
   }
 
-  private async createGame(user: PlayerRef, mode: Mode, isPrivate: boolean, hint: LocationHint | undefined): Promise<PlayResult> {
+  /** A seat in a waiting game (this shard's, or `owner`'s); stale or full games are closed. */
+  private async tryClaim(game: OpenGame, user: PlayerRef, mode: Mode, region: Region, owner?: string): Promise<PlayResult | null> {
+    const close = () => (owner ? matchShard(this.env, owner).closeOpen(mode, game.gameId) : this.ctx.storage.delete(`open:${mode}`));
+    let claim;
+    try {
+      claim = await this.session(game.gameId).claimSeat(user);
+    } catch {
+      claim = { ok: false as const };
+    }
+    if (!claim.ok) {
+      await close();
+      return null;
+    }
+    const status = await this.session(game.gameId).status();
+    if (status.seatsTaken >= status.seatsTotal) await close();
+    logEvent("info", "match.paired", { gameId: game.gameId, userId: user.id, mode, region, gameRegion: game.region }, "matchmaker");
+    return { ok: true, gameId: game.gameId, seat: claim.seat, status: "matched", region: game.region };
+  }
+
+  private async createGame(user: PlayerRef, mode: Mode, isPrivate: boolean, region: Region): Promise<PlayResult> {
     const gameId = gameIdFromBytes(crypto.getRandomValues(new Uint8Array(8)));
-    const stub = this.session(gameId, hint);
+    const stub = this.session(gameId, region);
     await stub.init({ gameId, mode, isPrivate });
     const claim = await stub.claimSeat(user);
     if (!claim.ok) return claim;
-    await this.ctx.storage.put(`user:${user.id}`, gameId);
-    logEvent("info", "match.opened", { gameId, userId: user.id, mode, isPrivate, locationHint: hint }, "matchmaker");
-    return { ok: true, gameId, seat: claim.seat, status: "waiting" };
-  }
-
-  /** The game the user is seated in, if it is still live (stale entries are dropped). */
-  private async liveGameOf(userId: string): Promise<SessionStatus | null> {
-    const gameId = await this.ctx.storage.get<string>(`user:${userId}`);
-    if (!gameId) return null;
-    let status: SessionStatus | null = null;
-    try {
-      status = await this.session(gameId).status();
-    } catch {
-      status = null; // cleaned up: storage gone
-    }
-    const seated = status?.players.find((p) => p.userId === userId);
-    if (!status || ENDED.includes(status.phase) || !seated || seated.out) {
-      await this.ctx.storage.delete(`user:${userId}`);
-      return null;
-    }
-    return status;
+    await liveShardFor(this.env, gameId)
+      .placed(gameId, region)
+      .catch(() => undefined);
+    logEvent("info", "match.opened", { gameId, userId: user.id, mode, isPrivate, locationHint: region }, "matchmaker");
+    return { ok: true, gameId, seat: claim.seat, status: "waiting", region };
   }
 }
