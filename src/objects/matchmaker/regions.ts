@@ -80,13 +80,19 @@ export function rankOpenGames(games: readonly OpenGame[], playerRegion: Region, 
 }
 
 /**
- * The matchmaking shards a newcomer looks at beyond its own, nearest first: its region's other
- * shards, then neighbouring regions', then the rest. Asked only when its own shard has no
- * acceptable waiting game, i.e. when traffic is low, so the fan-out costs little.
+ * The shards a waiting game is offered to when its reach grows (see reach()): at reach 1 its own
+ * region's other shards and the neighbouring regions' shards, at reach 2 every other shard. Offers
+ * are made only by games that have waited, i.e. when traffic is low, so newcomers never fan out.
  */
-export function shardsToAsk(playerRegion: Region, ownShard: string, perRegion: number): string[] {
-  const order = [playerRegion, ...NEIGHBOURS[playerRegion], ...REGIONS.filter((r) => r !== playerRegion && !NEIGHBOURS[playerRegion].includes(r))];
-  return order.flatMap((r) => Array.from({ length: perRegion }, (_, i) => matchShardName(r, i))).filter((n) => n !== ownShard);
+export function offerTargets(gameRegion: Region, ownShard: string, perRegion: number, to: 1 | 2): string[] {
+  const regions = to === 1 ? [gameRegion, ...NEIGHBOURS[gameRegion]] : [...REGIONS];
+  return regions.flatMap((r) => Array.from({ length: perRegion }, (_, i) => matchShardName(r, i))).filter((n) => n !== ownShard);
+}
+
+/** When a waiting game opened at `openedAt` next widens its reach (null: it reaches everyone). */
+export function nextWidening(openedAt: number, now: number, cfg: WidenConfig): number | null {
+  const r = reach(openedAt, now, cfg);
+  return r === 0 ? openedAt + cfg.widenAfterMs : r === 1 ? openedAt + cfg.anyAfterMs : null;
 }
 
 /** Name of a region's matchmaking shard i. */

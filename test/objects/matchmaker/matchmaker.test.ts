@@ -4,7 +4,7 @@
  * is made to have passed by back-dating the waiting game in the shard's storage), one live game
  * per player across shards, and the live-games list merged from its shards.
  */
-import { runInDurableObject, SELF } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject, SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { OpenGame } from "../../../src/objects/matchmaker/regions";
@@ -27,13 +27,19 @@ function user() {
 const dir = (id: string) => env.PLAYER_DIRECTORY.get(env.PLAYER_DIRECTORY.idFromName(id));
 const shard = (name: string) => env.MATCHMAKER.get(env.MATCHMAKER.idFromName(name));
 
-/** Makes a shard's waiting game look `ms` older (the wait has passed). */
+/** Makes a shard's waiting game look `ms` older (the wait has passed) and runs its widening alarm. */
 async function age(name: string, mode: "2p" | "4p", ms: number) {
   await runInDurableObject(shard(name), async (_inst, state) => {
     const g = await state.storage.get<OpenGame>(`open:${mode}`);
     if (!g) throw new Error(`no waiting game in ${name}`);
     await state.storage.put(`open:${mode}`, { ...g, openedAt: g.openedAt - ms });
   });
+  expect(await runDurableObjectAlarm(shard(name))).toBe(true);
+}
+
+/** The waiting games offered to a shard by others. */
+async function offers(name: string, mode: "2p" | "4p") {
+  return runInDurableObject(shard(name), async (_inst, state) => [...(await state.storage.list<{ gameId: string; shard: string }>({ prefix: `offer:${mode}:` })).values()]);
 }
 
 describe("regional matchmaking", () => {
@@ -52,8 +58,12 @@ describe("regional matchmaking", () => {
     const rb = await dir(b.id).play(b, "4p", CF.apac);
     expect(rb).toMatchObject({ status: "waiting", region: "apac" });
     expect((rb as { gameId: string }).gameId).not.toBe((ra as { gameId: string }).gameId);
-    // 6 s later (MATCH_WIDEN_AFTER_S = 5): a new apac player prefers its own region's game...
+    // 6 s later (MATCH_WIDEN_AFTER_S = 5) the oc game is offered to the neighbours (apac), not further.
     await age(matchShardName("oc", 0), "4p", 6_000);
+    expect((await offers(matchShardName("apac", 0), "4p")).map((o) => o.gameId)).toContain((ra as { gameId: string }).gameId);
+    expect((await offers(matchShardName("apac", 0), "4p"))[0].shard).toBe(matchShardName("oc", 0));
+    expect(await offers(matchShardName("weur", 0), "4p")).toEqual([]);
+    // A new apac player prefers its own region's game...
     const rc = await dir(c.id).play(c, "4p", CF.apac);
     expect(rc).toMatchObject({ status: "matched", gameId: (rb as { gameId: string }).gameId, region: "apac" });
     // ...and once apac has no waiting game, apac players reach the oc game (a neighbour).

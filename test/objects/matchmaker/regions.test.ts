@@ -1,6 +1,6 @@
 /** The matchmaking rules, pure: pairing within a region, widening after the wait, anyone after longer. */
 import { describe, expect, it } from "vitest";
-import { NEIGHBOURS, REGIONS, accepts, rankOpenGames, reach, regionFor, shardsToAsk, matchShardName, type OpenGame } from "../../../src/objects/matchmaker/regions";
+import { NEIGHBOURS, REGIONS, accepts, nextWidening, offerTargets, rankOpenGames, reach, regionFor, matchShardName, type OpenGame } from "../../../src/objects/matchmaker/regions";
 import { matchConfig } from "../../../src/objects/matchmaker/routing";
 
 const cfg = { widenAfterMs: 5_000, anyAfterMs: 15_000 };
@@ -47,12 +47,18 @@ describe("region rules", () => {
     expect(rankOpenGames(games, "oc", T - 19_000, cfg)).toEqual([]); // nobody reaches oc yet: open your own
   });
 
-  it("asks own-region shards, then neighbours, then the rest, never itself", () => {
-    const order = shardsToAsk("oc", matchShardName("oc", 0), 2);
-    expect(order[0]).toBe(matchShardName("oc", 1));
-    expect(order.slice(1, 3)).toEqual([matchShardName("apac", 0), matchShardName("apac", 1)]);
-    expect(order).not.toContain(matchShardName("oc", 0));
-    expect(order.length).toBe(REGIONS.length * 2 - 1);
+  it("offers a waiting game to its region's other shards and the neighbours first, to every shard later, never to itself", () => {
+    const near = offerTargets("oc", matchShardName("oc", 0), 2, 1);
+    expect(near.sort()).toEqual([matchShardName("oc", 1), matchShardName("apac", 0), matchShardName("apac", 1)].sort());
+    const all = offerTargets("oc", matchShardName("oc", 0), 2, 2);
+    expect(all).not.toContain(matchShardName("oc", 0));
+    expect(all.length).toBe(REGIONS.length * 2 - 1);
+  });
+
+  it("schedules the next widening: at the widen wait, then at the any wait, then never", () => {
+    expect(nextWidening(T, T, cfg)).toBe(T + 5_000);
+    expect(nextWidening(T, T + 5_000, cfg)).toBe(T + 15_000);
+    expect(nextWidening(T, T + 15_000, cfg)).toBeNull();
   });
 
   it("reads its configuration with sane defaults", () => {
