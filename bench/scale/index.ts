@@ -69,8 +69,9 @@ export async function runScaleBench(opts: { totals?: number[]; ms?: number; log?
     }
     if (!up) throw new Error(`scale worker did not start (log: ${join(dir, "wrangler.log")})`);
     const app = descendants(child.pid!).find((pid) => cmdline(pid).includes("workerd serve") && !cmdline(pid).includes(`entry=127.0.0.1:${port}`));
-    for (const total of totals) {
-      for (const role of ROLES) {
+    // Role by role, both totals side by side; matchmaking last (its games stay behind, waiting).
+    for (const role of ROLES) {
+      for (const total of totals) {
         const shards = shardsFor(role, total);
         const rate = Math.round(role.perShard(total, shards));
         const pool = role.key === "metrics" || role.key === "live" ? Math.max(1, Math.round(total / shards)) : 100;
@@ -102,7 +103,7 @@ function render(rows: ScaleRow[]): string {
   lines.push(`Scale model (\`npm run bench -- --only scale\`, bench/scale): ${machineLine()}.`);
   lines.push("");
   lines.push(
-    `Assumptions (bench/scale/model.ts): matches last ${ASSUME.matchSeconds} s (100,000 concurrent = 2,000 starts/s), a game reports metrics every ${ASSUME.metricsEveryS} s, ${ASSUME.liveUpdatesPerMatch} live-list updates and ${ASSUME.logCallsPerMatch} log ingest calls per match, ${ASSUME.playsPerMatch} plays per start, the busiest region has ${ASSUME.busiestRegionShare * 100} % of plays. Shard counts are the smallest power of two keeping a shard at or under ${TARGET_PER_SHARD} req/s (${(TARGET_PER_SHARD / OBJECT_LIMIT_RPS) * 100} % of the ~${OBJECT_LIMIT_RPS} req/s per object guidance).`,
+    `Assumptions (bench/scale/model.ts): matches last ${ASSUME.matchSeconds} s (100,000 concurrent = 2,000 starts/s), a game reports metrics every ${ASSUME.metricsEveryS} s, ${ASSUME.liveUpdatesPerMatch} live-list updates and ${ASSUME.logCallsPerMatch} log ingest calls per match, ${ASSUME.playsPerMatch} plays per start, the busiest region has ${ASSUME.busiestRegionShare * 100} % of plays. Shard counts are the smallest power of two keeping a shard at or under ${TARGET_PER_SHARD} req/s (${(TARGET_PER_SHARD / OBJECT_LIMIT_RPS) * 100} % of the ~${OBJECT_LIMIT_RPS} req/s per object guidance), and a matchmaking shard at or under ${ROLES.find((r) => r.key === "match")!.target} plays/s (its plays run one at a time, each awaiting 3-4 RPCs: latency-bound, not request-bound).`,
   );
   lines.push("");
   lines.push("### Projection: requests/s to the busiest object");

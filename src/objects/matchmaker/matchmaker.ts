@@ -204,7 +204,9 @@ export class Matchmaker extends DurableObject<Env> {
     await stub.init({ gameId, mode, isPrivate });
     const claim = await stub.claimSeat(user);
     if (!claim.ok) return claim;
-    await liveShardFor(this.env, gameId)
+    // Not awaited: the live shard's copy of the region serves join answers and the live list only,
+    // and this call runs inside the shard's one-at-a-time queue.
+    void liveShardFor(this.env, gameId)
       .placed(gameId, region)
       .catch(() => undefined);
     logEvent("info", "match.opened", { gameId, userId: user.id, mode, isPrivate, locationHint: region }, "matchmaker");
