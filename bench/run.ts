@@ -1,6 +1,6 @@
 /**
  * Bench entry point (`npm run bench`). Runs the bench parts and rewrites their sections of
- * docs/benchmarks.md. Parts: engine, load, tournament, client (default), profile and ab (on demand). Options:
+ * docs/benchmarks.md. Parts: engine, load, tournament, client (default), profile, ab and scale (on demand). Options:
  *   --only engine[,load]    run only these parts
  *   --duration-ms N         engine: measured time per row (default 2000)
  *   --warmup-ms N           engine: warm-up per row (default 500)
@@ -38,6 +38,7 @@ import { renderLoadJson, runLoadBench, type LoadOptions } from "./load/index";
 import { runAb } from "./load/ab";
 import { runProfile } from "./load/profile";
 import { runTournamentWait } from "./load/tournament";
+import { runScaleBench } from "./scale/index";
 import { stopAllDevServers } from "./load/server";
 import { machineLine } from "./machine";
 import { updateSection } from "./report";
@@ -67,6 +68,7 @@ const PARTS: Record<string, Part> = {
   tournament: async () => (await runTournamentWait()).markdown,
   client: async () => (await runClientBench()).markdown,
   profile: async (o) => (await runProfile({ ...o, deflate: o.deflate, label: o.label })).markdown,
+  scale: async () => (await runScaleBench()).markdown,
 };
 
 /** Parts run when --only is not given (profile and ab are on demand: slow, or needing arguments). */

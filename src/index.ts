@@ -9,7 +9,7 @@ import { createApp } from "./worker/app";
 // Named, not `export *`: `wrangler types` reads the entry's exports to type the bindings in
 // worker-configuration.d.ts. Adding a class: export it here, in src/objects/index.ts, and bind it
 // in wrangler.toml.
-export { GameSession, LogShipper, Matchmaker, Metrics, RateLimiter, Tournament } from "./objects";
+export { GameSession, LogShipper, Matchmaker, Metrics, PlayerDirectory, RateLimiter, Tournament } from "./objects";
 
 // Every isolate of this script (Worker requests and each Durable Object) loads this module first:
 // wire logEvent() to the forwarding outbox once per isolate.

@@ -3,6 +3,7 @@
 export { RateLimiter } from "./rate-limiter";
 export { GameSession } from "./game-session/game-session";
 export { Matchmaker } from "./matchmaker/matchmaker";
+export { PlayerDirectory } from "./matchmaker/player-directory";
 // Observability: the metrics aggregate, and the log forwarder's durable buffer.
 export { Metrics } from "./metrics/metrics-object";
 export { LogShipper } from "./log-shipper/log-shipper";

@@ -1,5 +1,6 @@
 import type { LogLine } from "./log";
 import type { MetricsReport } from "./metrics/batch";
+import type { AggregateSnapshot } from "./metrics/aggregate";
 
 /**
  * A Durable Object namespace seen only through what this library calls on it. Structural on
@@ -15,6 +16,7 @@ export interface NamedObjects<Stub> {
 /** What the Metrics object (src/objects/metrics/metrics-object.ts) answers over RPC. */
 export interface MetricsSink {
   report(report: MetricsReport): Promise<void>;
+  snapshot(): Promise<AggregateSnapshot>;
 }
 
 /** What the LogShipper object (src/objects/log-shipper/log-shipper.ts) answers over RPC. */
@@ -28,10 +30,14 @@ export interface LogSink {
  * (e.g. a test environment without it).
  */
 export interface ObservabilityEnv {
-  /** The Metrics object (one instance, METRICS_OBJECT_NAME). */
+  /** The Metrics shards ("metrics-<i>", i < METRICS_SHARDS). */
   METRICS?: NamedObjects<MetricsSink>;
-  /** The log forwarder's buffer (one instance, LOG_SHIPPER_NAME). */
+  /** The log forwarder's buffer shards ("log-shipper-<i>", i < LOG_SHARDS). */
   LOG_SHIPPER?: NamedObjects<LogSink>;
+  /** Number of Metrics shards (default 8). */
+  METRICS_SHARDS?: string;
+  /** Number of LogShipper shards (default 4). */
+  LOG_SHARDS?: string;
   /** Bearer token for GET /metrics (a secret). */
   METRICS_TOKEN?: string;
   /** Logstash `http` input, e.g. https://logs.example.com:8080/ (empty: forwarding off). */

@@ -8,15 +8,35 @@
  * bounded: if the LogShipper cannot be reached, lines are kept (at most MAX_OUTBOX, oldest
  * dropped and counted) and retried with the next line logged in this isolate.
  *
+ * Sharding: the LogShipper is LOG_SHARDS objects ("log-shipper-<i>"). Each isolate sends to the
+ * shard its own random key hashes to, so the lines of one isolate stay in order in one buffer and
+ * the load spreads over the shards; every shard ships its own batches to Logstash (the fan-in is
+ * Logstash's). Raising LOG_SHARDS needs no migration: a shard no longer chosen drains its buffer.
+ *
  * Forwarding is on when LOGSTASH_URL is set and LOG_FORWARDING is not "off"; the outbox is
  * wired to logEvent() by installLogForwarding() (explicit, no side effect on import).
  */
 import { env as globalEnv, waitUntil } from "cloudflare:workers";
+import { shardCount, shardOf } from "../shared/shard";
 import { logLocal, setLogSink, setSecretValues, type LogLine } from "./log";
 import type { ObservabilityEnv } from "./env";
 import { trimKeepingAudit } from "./audit";
 
-export const LOG_SHIPPER_NAME = "log-shipper-0";
+/** Shards when LOG_SHARDS is unset. */
+export const DEFAULT_LOG_SHARDS = 4;
+
+export function logShipperShardName(i: number): string {
+  return `log-shipper-${i}`;
+}
+
+/** This isolate's key: random, drawn once (an isolate is one Worker instance or one object's). */
+let isolateKey: string | null = null;
+
+/** The LogShipper shard this isolate sends to. */
+export function logShipperName(): string {
+  isolateKey ??= crypto.randomUUID();
+  return logShipperShardName(shardOf(isolateKey, shardCount(env()?.LOG_SHARDS, DEFAULT_LOG_SHARDS)));
+}
 export const MAX_OUTBOX = 1_000;
 
 type Env = ObservabilityEnv & { JWT_SECRET?: string };
@@ -68,7 +88,7 @@ export function flushOutbox(): Promise<void> {
   queue = [];
   droppedAtSource = 0;
   const p = ns
-    .get(ns.idFromName(LOG_SHIPPER_NAME))
+    .get(ns.idFromName(logShipperName()))
     .ingest(batch, dropped)
     .then(
       () => undefined,

@@ -2,7 +2,7 @@
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { MetricsAggregate } from "../../src/objects/metrics/aggregate";
+import { MetricsAggregate } from "../../src/observability/metrics/aggregate";
 import { MetricsBatch } from "../../src/observability/metrics/batch";
 import { MAX_OPEN_LABEL_VALUES } from "../../src/observability/metrics/registry";
 import { parseExposition, value } from "./support/prom";
@@ -104,7 +104,9 @@ describe("the Metrics object", () => {
     // Tear the instance down (memory gone, storage kept): the next call rebuilds from SQLite.
     await evictDurableObject(stub);
     stub = env.METRICS.get(id);
-    const exp = parseExposition(await stub.render());
+    const merged = new MetricsAggregate();
+    merged.absorb(await stub.snapshot());
+    const exp = parseExposition(merged.render(Date.now()));
     expect(value(exp, "pong_games_started_total", { mode: "4p" })).toBe(3);
     expect(value(exp, "pong_game_duration_seconds_count", { mode: "4p" })).toBe(1);
     expect(value(exp, "pong_games_active", { mode: "4p" })).toBe(1);

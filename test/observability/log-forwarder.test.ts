@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import template from "../../observability/elasticsearch/index-template.json";
 import { logEvent } from "../../src/observability/log";
 import { backoffMs, retryable } from "../../src/objects/log-shipper/log-shipper";
-import { LOG_SHIPPER_NAME, setLogForwardingOverride } from "../../src/observability/log-outbox";
+import { logShipperName, setLogForwardingOverride } from "../../src/observability/log-outbox";
 import { GameClient, players, startGame } from "../game/client";
 import { postJson, register, uniqueName } from "../worker/helpers";
 import { validateAgainstMappings, type FieldMapping } from "./support/mapping";
@@ -209,12 +209,11 @@ describe("a game's log events through the forwarder", () => {
     timers.mockRestore();
     intervals.mockRestore();
     await until(received, (v) => v.batches.some((b) => b.docs.some((d) => (d as { event: string }).event === "test.no_timer")), "shipped");
-    void LOG_SHIPPER_NAME;
   });
 
   it("stays off when LOG_FORWARDING is off (the default of every other test file)", async () => {
     logEvent("info", "test.not_forwarded");
-    await shipper(LOG_SHIPPER_NAME).flushNow(true);
+    await shipper(logShipperName()).flushNow(true);
     await new Promise((r) => setTimeout(r, 300));
     const got = await received();
     expect(got.batches.flatMap((b) => b.docs).some((d) => (d as { event: string }).event === "test.not_forwarded")).toBe(false);

@@ -14,6 +14,7 @@ import { createRenderer, fitCanvasToBox, quarterTurnsToBottom, screenAxisSign, v
 import { navigate } from "../router";
 import { useMediaQuery } from "../useMediaQuery";
 import { onlineApi, type GameStatus } from "./api";
+import { regionLabel, rememberRegion } from "./region";
 import { errorText, secondsLeft, Spinner, useNow } from "./common";
 import { OnlineMatch, type MatchEnd, type MatchInfo } from "./match";
 
@@ -168,6 +169,7 @@ export function GameView({ gameId }: { gameId: string }) {
     setBusy(true);
     const result = await onlineApi.play(mode);
     setBusy(false);
+    if (result.ok) rememberRegion(result.data);
     if (result.ok) navigate(`/game/${result.data.gameId}`);
     else setError(errorText(result.error));
   };
@@ -233,6 +235,11 @@ export function GameView({ gameId }: { gameId: string }) {
               {players.some((p) => !p.present && !p.out) ? (
                 <p class="muted small" data-testid="waiting-for-connect">
                   Waiting for {players.filter((p) => !p.present && !p.out).map((p) => p.username).join(", ")} to connect…
+                </p>
+              ) : null}
+              {regionLabel(gameId) ? (
+                <p class="muted small" data-testid="match-region">
+                  Server region: {regionLabel(gameId)}
                 </p>
               ) : null}
               {status?.isPrivate ? (

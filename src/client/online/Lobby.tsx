@@ -6,6 +6,7 @@ import type { ApiResult } from "../api";
 import { Link } from "../components/Link";
 import { navigate } from "../router";
 import { onlineApi, type PlayAnswer } from "./api";
+import { rememberRegion } from "./region";
 import { errorText } from "./common";
 
 const CODE_CHARS = new RegExp(`[^${ID_ALPHABET}]`, "g");
@@ -23,8 +24,10 @@ export function Lobby({ mode }: { mode: Mode }) {
     setCodeError(null);
     const result = await call();
     setBusy(null);
-    if (result.ok) navigate(`/game/${result.data.gameId}`);
-    else onError(errorText(result.error));
+    if (result.ok) {
+      rememberRegion(result.data);
+      navigate(`/game/${result.data.gameId}`);
+    } else onError(errorText(result.error));
   };
 
   const join = (event: Event) => {

@@ -1,5 +1,6 @@
 import { createDb } from "../../db/client";
 import { recordMatch, RecordMatchError } from "../../db/matches";
+import { liveShardFor } from "../matchmaker/routing";
 import { logEvent } from "../../observability/log";
 import { SessionMetrics } from "../../observability/metrics/session-metrics";
 import type { SessionHooks } from "./hooks";
@@ -43,7 +44,7 @@ export function createSessionHooks(env: Env): SessionHooks {
     onSaved(rec: SessionRecord): void {
       metrics.hooks.onSaved(rec);
       // Best effort and off the hot path: the live list is advisory, sessions stay authoritative.
-      const stub = env.MATCHMAKER.get(env.MATCHMAKER.idFromName("global"));
+      const stub = liveShardFor(env, rec.gameId);
       stub
         .gameUpdated({
           gameId: rec.gameId,

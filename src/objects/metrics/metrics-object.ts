@@ -1,6 +1,8 @@
 /**
- * Metrics: the one object (named "global") that game objects, the Worker and the log forwarder
- * report to, in batches, over RPC, and that `GET /metrics` renders.
+ * Metrics: one shard (named "metrics-<i>", i < METRICS_SHARDS) of the aggregate that game objects,
+ * the Worker and the log forwarder report to, in batches, over RPC. A reporter's shard is a hash of
+ * its source id (src/observability/metrics/client.ts); `GET /metrics` merges every shard's
+ * snapshot (src/observability/metrics/fan-in.ts).
  *
  * Reports are merged in memory; the aggregate is persisted to SQLite at most every PERSIST_MS
  * (alarm-debounced, only the series that changed), so a restart loses at most a few seconds of
@@ -8,7 +10,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { MetricsReport } from "../../observability/metrics/batch";
-import { MetricsAggregate, type CounterState, type HistogramState, type ReporterState } from "./aggregate";
+import { MetricsAggregate, type AggregateSnapshot, type CounterState, type HistogramState, type ReporterState } from "../../observability/metrics/aggregate";
 import { METRIC_BY_NAME } from "../../observability/metrics/registry";
 
 const PERSIST_MS = 5_000;
@@ -40,15 +42,15 @@ export class Metrics extends DurableObject {
     for (const r of reports) await this.report(r);
   }
 
-  /** The Prometheus text exposition. */
-  async render(): Promise<string> {
+  /** This shard's aggregate, for the fan-in of GET /metrics (expired reporters pruned first). */
+  async snapshot(): Promise<AggregateSnapshot> {
     const now = Date.now();
     const gone = this.agg.prune(now);
     if (gone.length) {
       for (const source of gone) this.agg.dirty.add(`r:${source}`);
       await this.schedulePersist();
     }
-    return this.agg.render(now);
+    return this.agg.snapshot(now);
   }
 
   override async alarm(): Promise<void> {

@@ -55,6 +55,8 @@ export const PlayAnswer = v.object({
   gameId: v.string(),
   seat: v.number(),
   status: v.picklist(["waiting", "matched", "existing"]),
+  /** The locationHint region the game runs in (wnam, enam, sam, weur, eeur, apac, oc, afr, me). */
+  region: v.optional(v.string()),
 });
 export type PlayAnswer = v.InferOutput<typeof PlayAnswer>;
 

@@ -1,5 +1,5 @@
 /**
- * GET /metrics: the Prometheus text exposition of everything the Metrics object aggregated.
+ * GET /metrics: the Prometheus text exposition of everything the Metrics shards aggregated (merged).
  *
  * Protected by `Authorization: Bearer <METRICS_TOKEN>` (compared in constant time); a wrong or
  * missing token is 401. Without a METRICS_TOKEN secret:
@@ -14,7 +14,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
 import { timingSafeEqual } from "hono/utils/buffer";
 import { logEvent } from "../../observability/log";
-import { METRICS_OBJECT_NAME } from "../../observability/metrics/client";
+import { renderAllShards } from "../../observability/metrics/fan-in";
 import type { ObservabilityEnv } from "../../observability/env";
 import { isLocalHost } from "../auth/secret";
 import type { AppEnv } from "../auth/session";
@@ -95,6 +95,6 @@ export const metricsAuth = operatorAuth("metrics", metricsNotConfigured);
 export async function metricsHandler(c: Context<AppEnv>): Promise<Response> {
   const env = c.env;
   await flushWorkerMetrics(env, true);
-  const body = await env.METRICS.get(env.METRICS.idFromName(METRICS_OBJECT_NAME)).render();
+  const body = await renderAllShards(env);
   return new Response(body, { status: 200, headers: { "Content-Type": PROMETHEUS_CONTENT_TYPE, "Cache-Control": "no-store" } });
 }

@@ -9,10 +9,14 @@
  * reporting (crashed, evicted for good) stops counting when its lease expires, so the sum heals
  * itself instead of drifting forever as a global sum of +1/-1 would. Negative per-source values
  * (a close counted twice) are clamped to 0.
+ *
+ * Sharding: every Metrics shard keeps one of these for the reporters hashed to it; GET /metrics
+ * merges the shards' snapshots (absorb) into a fresh aggregate and renders that. Reporters never
+ * span shards while the shard count is unchanged (a reporter's shard is a hash of its source).
  */
-import type { GaugeSample, Labels, MetricsReport } from "../../observability/metrics/batch";
-import { seriesKey } from "../../observability/metrics/batch";
-import { MAX_LABEL_VALUE_LENGTH, MAX_OPEN_LABEL_VALUES, METRICS, METRIC_BY_NAME, type MetricDef } from "../../observability/metrics/registry";
+import type { GaugeSample, Labels, MetricsReport } from "./batch";
+import { seriesKey } from "./batch";
+import { MAX_LABEL_VALUE_LENGTH, MAX_OPEN_LABEL_VALUES, METRICS, METRIC_BY_NAME, type MetricDef } from "./registry";
 
 export interface CounterState {
   n: string;
@@ -72,6 +76,15 @@ function enumeratedCombos(def: MetricDef): Labels[] {
     if (combos.length > 64) return [];
   }
   return combos;
+}
+
+/** What a shard hands to the fan-in (plain data, structured-clone friendly). */
+export interface AggregateSnapshot {
+  counters: CounterState[];
+  histograms: HistogramState[];
+  reporters: (ReporterState & { source: string })[];
+  reportsTotal: number;
+  rejectedSamples: number;
 }
 
 export class MetricsAggregate {
@@ -146,6 +159,50 @@ export class MetricsAggregate {
       else this.reporters.set(report.source, rep);
       this.dirty.add(`r:${report.source}`);
       if (this.reporters.size > MAX_REPORTERS) this.evictReporters();
+    }
+  }
+
+  /** Everything this aggregate holds, reporters with a live lease only. */
+  snapshot(now: number): AggregateSnapshot {
+    return {
+      counters: [...this.counters.values()],
+      histograms: [...this.histograms.values()],
+      reporters: [...this.reporters.entries()].filter(([, r]) => r.expires > now).map(([source, r]) => ({ source, expires: r.expires, values: r.values })),
+      reportsTotal: this.reportsTotal,
+      rejectedSamples: this.rejectedSamples,
+    };
+  }
+
+  /**
+   * Adds a shard's snapshot: counters and histograms sum, reporters are taken as they are (a source
+   * found in two shards, possible right after the shard count changed, keeps the later lease).
+   * Series with a metric or bucket layout this version does not know are skipped.
+   */
+  absorb(snap: AggregateSnapshot): void {
+    this.reportsTotal += snap.reportsTotal;
+    this.rejectedSamples += snap.rejectedSamples;
+    for (const c of snap.counters) {
+      if (METRIC_BY_NAME.get(c.n)?.type !== "counter") continue;
+      const key = seriesKey(c.n, c.l);
+      const cur = this.counters.get(key);
+      if (cur) cur.v += c.v;
+      else this.counters.set(key, { n: c.n, l: c.l, v: c.v });
+    }
+    for (const h of snap.histograms) {
+      const def = METRIC_BY_NAME.get(h.n);
+      if (def?.type !== "histogram" || h.b.length !== (def.buckets?.length ?? -1) + 1) continue;
+      const key = seriesKey(h.n, h.l);
+      const cur = this.histograms.get(key);
+      if (!cur) this.histograms.set(key, { n: h.n, l: h.l, b: [...h.b], s: h.s, c: h.c });
+      else {
+        for (let i = 0; i < cur.b.length; i++) cur.b[i] += h.b[i];
+        cur.s += h.s;
+        cur.c += h.c;
+      }
+    }
+    for (const { source, expires, values } of snap.reporters) {
+      const cur = this.reporters.get(source);
+      if (!cur || cur.expires < expires) this.reporters.set(source, { expires, values });
     }
   }
 
