@@ -40,8 +40,28 @@ export class RateLimiter extends DurableObject<Env> {
    * through windows without waiting.
    */
   async hit(limit: number, windowMs: number, now: number = Date.now()): Promise<RateLimitResult> {
-    // Out-of-range arguments are clamped rather than thrown (a throw here would surface as an
-    // uncaught exception inside the object): limit 1..MAX_LIMIT, window 1 ms..1 day.
+    const w = this.window(limit, windowMs, now);
+    if (w.blocked) return w.blocked;
+    this.sql.exec("INSERT INTO hits (ts) VALUES (?)", w.now);
+    await this.ctx.storage.setAlarm(Math.max(w.now, Date.now()) + w.windowMs);
+    return { allowed: true, remaining: w.cap - w.count - 1, retryAfterMs: 0 };
+  }
+
+  /**
+   * Would a hit be allowed now? Counts nothing: callers that only count failures (wrong passwords)
+   * check first, then hit() when the attempt failed.
+   */
+  async peek(limit: number, windowMs: number, now: number = Date.now()): Promise<RateLimitResult> {
+    const w = this.window(limit, windowMs, now);
+    return w.blocked ?? { allowed: true, remaining: w.cap - w.count, retryAfterMs: 0 };
+  }
+
+  /**
+   * The window as it stands: expired hits dropped, the live ones counted, and the refusal when the
+   * cap is reached. Out-of-range arguments are clamped rather than thrown (a throw here would
+   * surface as an uncaught exception inside the object): limit 1..MAX_LIMIT, window 1 ms..1 day.
+   */
+  private window(limit: number, windowMs: number, now: number) {
     const cap = clamp(Math.floor(limit), 1, MAX_LIMIT);
     windowMs = clamp(windowMs, 1, DAY_MS);
     if (!Number.isFinite(now)) now = Date.now();
@@ -51,36 +71,13 @@ export class RateLimiter extends DurableObject<Env> {
     }
     this.sql.exec("DELETE FROM hits WHERE ts <= ?", now - windowMs);
     const count = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM hits").one().n;
+    let blocked: RateLimitResult | null = null;
     if (count >= cap) {
       // The (count - cap + 1)-th oldest hit has to leave the window before a new one fits.
-      const unblock = this.sql
-        .exec<{ ts: number }>("SELECT ts FROM hits ORDER BY ts ASC LIMIT 1 OFFSET ?", count - cap)
-        .one().ts;
-      return { allowed: false, remaining: 0, retryAfterMs: Math.max(1, unblock + windowMs - now) };
+      const unblock = this.sql.exec<{ ts: number }>("SELECT ts FROM hits ORDER BY ts ASC LIMIT 1 OFFSET ?", count - cap).one().ts;
+      blocked = { allowed: false, remaining: 0, retryAfterMs: Math.max(1, unblock + windowMs - now) };
     }
-    this.sql.exec("INSERT INTO hits (ts) VALUES (?)", now);
-    await this.ctx.storage.setAlarm(Math.max(now, Date.now()) + windowMs);
-    return { allowed: true, remaining: cap - count - 1, retryAfterMs: 0 };
-  }
-
-  /**
-   * Would a hit be allowed now? Counts nothing: callers that only count failures (wrong passwords)
-   * check first, then hit() when the attempt failed.
-   */
-  async peek(limit: number, windowMs: number, now: number = Date.now()): Promise<RateLimitResult> {
-    const cap = clamp(Math.floor(limit), 1, MAX_LIMIT);
-    windowMs = clamp(windowMs, 1, DAY_MS);
-    if (!Number.isFinite(now)) now = Date.now();
-    if (!this.tableReady) {
-      this.sql.exec("CREATE TABLE IF NOT EXISTS hits (ts INTEGER NOT NULL)");
-      this.tableReady = true;
-    }
-    const count = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM hits WHERE ts > ?", now - windowMs).one().n;
-    if (count < cap) return { allowed: true, remaining: cap - count, retryAfterMs: 0 };
-    const unblock = this.sql
-      .exec<{ ts: number }>("SELECT ts FROM hits WHERE ts > ? ORDER BY ts ASC LIMIT 1 OFFSET ?", now - windowMs, count - cap)
-      .one().ts;
-    return { allowed: false, remaining: 0, retryAfterMs: Math.max(1, unblock + windowMs - now) };
+    return { cap, windowMs, now, count, blocked };
   }
 
   /** Fires a window after the latest hit: nothing in storage still counts, so drop it all. */
