@@ -77,6 +77,14 @@ export interface CostRow {
   perHour: { messagesIn: number; alarms: number; rowsWritten: number; serverCpuPctPerMatch: number };
   result: GameHourCost;
   perMatchRequestsUsd: number;
+  /** Alarms per game-hour by what they were set for. */
+  alarmsFor: Record<string, number>;
+}
+
+/** "point 400, heartbeat 12, ..." largest first. */
+export function alarmsForLine(alarmsFor: Record<string, number>): string {
+  const rows = Object.entries(alarmsFor).filter(([, n]) => n > 0.5).sort((a, b) => b[1] - a[1]);
+  return rows.length ? rows.map(([why, n]) => `${why} ${Math.round(n).toLocaleString("en-US")}`).join(", ") : "none";
 }
 
 export interface Verdict {
@@ -160,6 +168,7 @@ function costRow(step: StepResult): CostRow {
     perHour,
     result: gameHourCost({ messagesInPerHour: u.messagesIn, alarmsPerHour: u.alarms, rowsWrittenPerHour: u.storageWrites, serverCpuPctPerMatch: step.serverCpuPerMatch }),
     perMatchRequestsUsd: (PER_MATCH_REQUESTS / 1e6) * PRICES.requestsPerMillionUsd,
+    alarmsFor: u.alarmsFor ?? {},
   };
 }
 
@@ -278,6 +287,8 @@ export function loadMarkdown(r: Omit<LoadResult, "markdown">, jsonPath: string |
           "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
           `| ${f0(c.perHour.messagesIn)} | ${f0(c.perHour.alarms)} | ${f0(c.perHour.rowsWritten)} | ${f0(c.result.cost.requests)} | ${f1(c.result.units.activeSeconds)} | ${f2(c.result.cost.gbSeconds)} | ` +
             `$${c.result.cost.usd.requests.toFixed(6)} | $${c.result.cost.usd.duration.toFixed(6)} | $${c.result.cost.usd.rows.toFixed(6)} | **$${c.result.cost.usd.total.toFixed(5)}** | $${c.result.pessimistic.cost.usd.total.toFixed(5)} (${f0(c.result.pessimistic.activeSeconds)} s) |`,
+          "",
+          `Alarms per game-hour by what they were set for (next-wake.ts): ${alarmsForLine(c.alarmsFor)}; rows written = those alarms' \`setAlarm\` calls plus the checkpoints' \`put\`s.`,
           "",
           "Assumptions: requests = incoming WebSocket messages / 20 + alarm invocations; rows written = every `setAlarm` + every `put` (the objects count both); " +
             "duration is billed only while handlers run, because a match holds no timer and an object with only hibernatable sockets and an alarm is idle and hibernation-eligible between events " +

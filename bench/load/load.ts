@@ -126,6 +126,8 @@ export interface StepResult {
     storageWrites: number;
     framesOut: number;
     bytesOut: number;
+    /** Alarms by what they were set for (next-wake.ts reasons). */
+    alarmsFor: Record<string, number>;
   };
   /** Game mode: whole-lifetime units per match (create, countdown, play, resign, end), averaged over matches. */
   lifetimePerMatch: { messagesIn: number; alarms: number; storageWrites: number; setAlarms: number };
@@ -428,6 +430,7 @@ function summarize(o: StepOptions, r: Raw): StepResult {
   let tickRateSum = 0;
   let rateGames = 0;
   const units = { messagesIn: 0, alarms: 0, setAlarms: 0, storageWrites: 0, framesOut: 0, bytesOut: 0 };
+  const alarmsFor: Record<string, number> = {};
   r.after.forEach((a, i) => {
     const b = r.before[i];
     if (!a || !b || a.s.activeSinceMs !== b.s.activeSinceMs) return; // restarted instance: no delta
@@ -436,8 +439,10 @@ function summarize(o: StepOptions, r: Raw): StepResult {
     tickRateSum += (a.s.ticks - b.s.ticks) / (hours * 3600);
     rateGames++;
     for (const k of Object.keys(units) as (keyof typeof units)[]) units[k] += (a.s[k] - b.s[k]) / hours;
+    for (const [why, count] of Object.entries(a.s.alarmsFor ?? {})) alarmsFor[why] = (alarmsFor[why] ?? 0) + (count - (b.s.alarmsFor?.[why] ?? 0)) / hours;
   });
   for (const k of Object.keys(units) as (keyof typeof units)[]) units[k] = rateGames ? units[k] / rateGames : NaN;
+  for (const why of Object.keys(alarmsFor)) alarmsFor[why] = alarmsFor[why] / rateGames;
 
   // Client side.
   const relay = new Hist();
@@ -553,7 +558,7 @@ function summarize(o: StepOptions, r: Raw): StepResult {
       upFramed: per(w.upBytes + w.frameHeaderUp),
       upSocket: per(w.socketWritten),
     },
-    unitsPerGameHour: units,
+    unitsPerGameHour: { ...units, alarmsFor },
     lifetimePerMatch: {
       messagesIn: avg((s) => s.messagesIn),
       alarms: avg((s) => s.alarms),

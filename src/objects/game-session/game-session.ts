@@ -204,8 +204,9 @@ export class GameSession extends SessionBase {
       this.stats.recordWake(now - this.alarmAt, 0, 0);
       this.hooks.onAlarm?.(now - this.alarmAt);
     }
+    this.stats.countAlarm(this.alarmWhy);
     this.alarmAt = null;
-    this.stats.alarms++;
+    this.alarmWhy = null;
     const rec = this.rec;
     if (!rec) return;
     // After a restart, seats marked present whose sockets are gone are players who just left.

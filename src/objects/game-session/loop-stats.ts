@@ -24,6 +24,8 @@ export interface LoopStatsSnapshot {
   bytesOut: number;
   snapshots: number;
   activeSinceMs: number;
+  /** Alarms by what they were set for ("unknown": armed before this instance, e.g. after a restart). */
+  alarmsFor: Record<string, number>;
 }
 
 export class LoopStats {
@@ -40,6 +42,7 @@ export class LoopStats {
   framesOut = 0;
   bytesOut = 0;
   snapshots = 0;
+  readonly alarmsFor: Record<string, number> = {};
 
   constructor(readonly activeSinceMs: number) {}
 
@@ -50,6 +53,12 @@ export class LoopStats {
     const b = Math.min(BUCKETS - 1, Math.floor(latenessMs / BUCKET_MS));
     this.hist[b]++;
     if (latenessMs > this.maxLateness) this.maxLateness = latenessMs;
+  }
+
+  countAlarm(why: string | null): void {
+    this.alarms++;
+    const k = why ?? "unknown";
+    this.alarmsFor[k] = (this.alarmsFor[k] ?? 0) + 1;
   }
 
   /** Lateness quantile in ms (upper edge of its bucket). */
@@ -82,6 +91,7 @@ export class LoopStats {
       bytesOut: this.bytesOut,
       snapshots: this.snapshots,
       activeSinceMs: this.activeSinceMs,
+      alarmsFor: { ...this.alarmsFor },
     };
   }
 }

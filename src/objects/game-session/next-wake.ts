@@ -16,29 +16,53 @@ export const RESULT_RETRY_MS = 2_000;
 export interface LiveTimes {
   /** Epoch ms of the next predicted point, or null (none within the horizon, or not playing). */
   pointAt: number | null;
-  /** Epoch ms when the heartbeat must next be judged (the first moment a player socket could be silent). */
+  /** Epoch ms from which the heartbeat is due (the first moment a player socket could be silent); judged at the first event after it. */
   heartbeatAt: number | null;
   /** When nothing else wakes the object before it: the end of the prediction horizon (re-predict then). */
   horizonAt: number | null;
 }
 
+/** What a wake is for (counted per alarm, so the bench can say what the alarms pay for). */
+export type WakeReason = "deadline" | "idle" | "countdown" | "point" | "heartbeat" | "horizon" | "checkpoint" | "result" | "cleanup";
+
+/**
+ * The next wake and what it is for, or null for none. Never earlier than `now`.
+ *
+ * The heartbeat gets a wake of its own only one timeout after the first moment a player socket
+ * could be silent: every event before that (an input, a point, a countdown second) judges the
+ * heartbeats anyway once they are due, and a match in play has a point or a predicted crossing
+ * every few seconds. A silent line is then noticed within two timeouts when nothing at all
+ * happens, and at the next event otherwise; a wake every timeout just for this would be a billed
+ * alarm and a row written each time.
+ */
+export function plannedWake(rec: SessionRecord, live: LiveTimes, now: number): { at: number; why: WakeReason } | null {
+  let at = Infinity;
+  let why: WakeReason = "deadline";
+  const consider = (t: number | null | undefined, reason: WakeReason) => {
+    if (t !== null && t !== undefined && t < at) {
+      at = t;
+      why = reason;
+    }
+  };
+  if (!ended(rec.phase)) for (const s of rec.seats) if (s && !s.present && !s.out) consider(s.rejoinDeadline, "deadline");
+  if (rec.phase === "waiting" && !anyonePresent(rec)) consider(rec.idleDeadline, "idle");
+  if (rec.phase === "countdown" && rec.countdown) consider(rec.countdown.endsAt - (rec.countdown.lastSent - 1) * 1000, "countdown");
+  if (rec.phase === "playing") {
+    consider(live.pointAt, "point");
+    consider(live.heartbeatAt === null ? null : live.heartbeatAt + rec.config.heartbeatTimeoutS * 1000, "heartbeat");
+    consider(live.horizonAt, "horizon");
+    consider(rec.checkpointAt + CHECKPOINT_EVERY_MS, "checkpoint");
+  }
+  if (ended(rec.phase)) {
+    if (!rec.recorded || (rec.tournament && !rec.reported)) consider(now + RESULT_RETRY_MS, "result");
+    else consider(rec.cleanupAt, "cleanup");
+  }
+  return at === Infinity ? null : { at: Math.max(now, at), why };
+}
+
 /** Epoch ms of the next wake, or null for none. Never earlier than `now`. */
 export function nextWake(rec: SessionRecord, live: LiveTimes, now: number): number | null {
-  let at = Infinity;
-  const consider = (t: number | null | undefined) => {
-    if (t !== null && t !== undefined && t < at) at = t;
-  };
-  if (!ended(rec.phase)) for (const s of rec.seats) if (s && !s.present && !s.out) consider(s.rejoinDeadline);
-  if (rec.phase === "waiting" && !anyonePresent(rec)) consider(rec.idleDeadline);
-  if (rec.phase === "countdown" && rec.countdown) consider(rec.countdown.endsAt - (rec.countdown.lastSent - 1) * 1000);
-  if (rec.phase === "playing") {
-    consider(live.pointAt);
-    consider(live.heartbeatAt);
-    consider(live.horizonAt);
-    consider(rec.checkpointAt + CHECKPOINT_EVERY_MS);
-  }
-  if (ended(rec.phase)) consider(!rec.recorded || (rec.tournament && !rec.reported) ? now + RESULT_RETRY_MS : rec.cleanupAt);
-  return at === Infinity ? null : Math.max(now, at);
+  return plannedWake(rec, live, now)?.at ?? null;
 }
 
 /**

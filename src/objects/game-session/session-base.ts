@@ -7,7 +7,7 @@ import { SocketRoom } from "../sockets/socket-room";
 import type { SessionHooks } from "./hooks";
 import { LiveMatch } from "./live-match";
 import { LoopStats, type LoopStatsSnapshot } from "./loop-stats";
-import { alarmAction, nextWake } from "./next-wake";
+import { alarmAction, plannedWake, type WakeReason } from "./next-wake";
 import type { SessionRecord } from "./record";
 import { createSessionHooks } from "./session-hooks";
 import type { SocketAttachment } from "./session-messages";
@@ -22,6 +22,8 @@ export abstract class SessionBase extends DurableObject<Env> {
   protected rec: SessionRecord | null = null;
   protected live: LiveMatch | null = null;
   protected alarmAt: number | null = null;
+  /** What the armed alarm is for (counted when it fires). */
+  protected alarmWhy: WakeReason | null = null;
   /** When a player socket can next be judged silent (heartbeat), while playing. */
   protected heartbeatAt: number | null = null;
   protected readonly room: SocketRoom<SocketAttachment>;
@@ -87,15 +89,18 @@ export abstract class SessionBase extends DurableObject<Env> {
     const live = this.live;
     if (!rec || !live) return;
     const playing = rec.phase === "playing";
-    const wanted = nextWake(rec, { pointAt: playing ? live.nextPointAt() : null, heartbeatAt: playing ? this.heartbeatAt : null, horizonAt: playing ? live.horizonAt() : null }, now);
+    const next = plannedWake(rec, { pointAt: playing ? live.nextPointAt() : null, heartbeatAt: playing ? this.heartbeatAt : null, horizonAt: playing ? live.horizonAt() : null }, now);
+    const wanted = next?.at ?? null;
     const action = alarmAction(this.alarmAt, wanted, playing);
     if (action === "set") {
       this.alarmAt = wanted;
+      this.alarmWhy = next!.why;
       this.stats.setAlarms++;
       this.stats.storageWrites++;
       await this.ctx.storage.setAlarm(wanted!);
     } else if (action === "delete") {
       this.alarmAt = null;
+      this.alarmWhy = null;
       await this.ctx.storage.deleteAlarm();
     }
   }

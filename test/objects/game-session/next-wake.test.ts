@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { alarmAction, CHECKPOINT_EVERY_MS, nextWake, RESULT_RETRY_MS, type LiveTimes } from "../../../src/objects/game-session/next-wake";
+import { alarmAction, CHECKPOINT_EVERY_MS, nextWake, plannedWake, RESULT_RETRY_MS, type LiveTimes } from "../../../src/objects/game-session/next-wake";
 import { sessionConfigFromVars } from "../../../src/objects/game-session/config";
 import type { SessionRecord } from "../../../src/objects/game-session/record";
 import * as rules from "../../../src/objects/game-session/rules";
@@ -49,10 +49,14 @@ describe("nextWake", () => {
 
   it("a match in play wakes at the earliest of the predicted point, the heartbeat, the horizon and the checkpoint", () => {
     const r = inPlay();
-    expect(nextWake(r, NONE, NOW)).toBe(NOW + CHECKPOINT_EVERY_MS);
+    expect(plannedWake(r, NONE, NOW)).toEqual({ at: NOW + CHECKPOINT_EVERY_MS, why: "checkpoint" });
     expect(nextWake(r, { pointAt: NOW + 1234, heartbeatAt: NOW + 6001, horizonAt: null }, NOW)).toBe(NOW + 1234);
-    expect(nextWake(r, { pointAt: NOW + 9000, heartbeatAt: NOW + 6001, horizonAt: null }, NOW)).toBe(NOW + 6001);
-    expect(nextWake(r, { pointAt: null, heartbeatAt: null, horizonAt: NOW + 10_000 }, NOW)).toBe(NOW + 10_000);
+    // The heartbeat's own wake comes one timeout after it is due (events before that judge it).
+    const hb = r.config.heartbeatTimeoutS * 1000;
+    expect(nextWake(r, { pointAt: NOW + 30_000, heartbeatAt: NOW + 6001, horizonAt: null }, NOW)).toBe(NOW + 6001 + hb);
+    expect(plannedWake(r, { pointAt: NOW + 30_000, heartbeatAt: NOW + 6001, horizonAt: null }, NOW)?.why).toBe("heartbeat");
+    expect(plannedWake(r, { pointAt: NOW + 9000, heartbeatAt: NOW + 6001, horizonAt: null }, NOW)).toEqual({ at: NOW + 9000, why: "point" });
+    expect(plannedWake(r, { pointAt: null, heartbeatAt: null, horizonAt: NOW + 10_000 }, NOW)).toEqual({ at: NOW + 10_000, why: "horizon" });
     // Never in the past.
     expect(nextWake(r, { pointAt: NOW - 5, heartbeatAt: null, horizonAt: null }, NOW)).toBe(NOW);
   });
