@@ -237,7 +237,8 @@ export class OnlineMatch {
       this.idle = createGame(msg.config.engine, 0);
       const w = window as { __pongNet?: NetStats; __pongTrace?: boolean | FrameTrace[] };
       w.__pongNet = this.net.stats;
-      if (w.__pongTrace === true) w.__pongTrace = this.net.trace = [];
+      // Tracing was asked for (true) or was on for an earlier match on this page: trace this one.
+      if (w.__pongTrace === true || Array.isArray(w.__pongTrace)) w.__pongTrace = this.net.trace = [];
     } else this.net.reconnected(msg, now);
     if (rejoin) {
       dismissNotice("game-net");
