@@ -7,6 +7,7 @@ import { verifiedUser } from "../sockets/socket-room";
 import { sessionConfigFromVars } from "./config";
 import { LiveMatch, type Happening } from "./live-match";
 import { CHECKPOINT_EVERY_MS } from "./next-wake";
+import { resultPending } from "./retry";
 import * as rules from "./rules";
 import { SessionBase } from "./session-base";
 import { gameOverMsg, logInput, statusOf, syncMsg, welcomeMsg, type SocketAttachment } from "./session-messages";
@@ -224,8 +225,9 @@ export class GameSession extends SessionBase {
     await this.catchUp(now);
     if (rec.phase === "playing" && now >= rec.checkpointAt + CHECKPOINT_EVERY_MS) await this.checkpoint(now);
     if (rules.ended(rec.phase)) {
-      await this.completeAfterGame();
-      if (rec.cleanupAt !== null && rec.cleanupAt <= now) return this.cleanup();
+      await this.completeAfterGame(now);
+      // Nothing is deleted before it is durably recorded (issue 12.2).
+      if (!resultPending(rec) && rec.cleanupAt !== null && rec.cleanupAt <= now) return this.cleanup();
     }
     await this.plan(now);
   }
@@ -391,7 +393,7 @@ export class GameSession extends SessionBase {
     const durationMs = rec.startedAt ? now - rec.startedAt : 0;
     this.hooks.log("info", rec.phase === "finished" ? "game.over" : "game.abandoned", { gameId: rec.gameId, mode: rec.mode, reason: rec.result!.reason, durationMs, tournamentId: rec.tournament?.tournamentId });
     this.hooks.onGameOver?.(rec.mode, rec.result!.reason, durationMs / 1000);
-    await this.completeAfterGame();
+    await this.completeAfterGame(now);
     await this.plan(now);
   }
 }

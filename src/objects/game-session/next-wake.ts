@@ -6,12 +6,11 @@
  * checkpoint, and after the end the result retries and the clean-up.
  */
 import type { SessionRecord } from "./record";
+import { resultPending, RETRY_BASE_MS } from "./retry";
 import { anyonePresent, ended } from "./rules";
 
 /** A running timeline is checkpointed at least this often (bounds what a restart replays). */
 export const CHECKPOINT_EVERY_MS = 60_000;
-/** A result not yet recorded (D1) or reported (tournament) is retried this often. */
-export const RESULT_RETRY_MS = 2_000;
 
 export interface LiveTimes {
   /** Epoch ms of the next predicted point, or null (none within the horizon, or not playing). */
@@ -37,7 +36,8 @@ export function nextWake(rec: SessionRecord, live: LiveTimes, now: number): numb
     consider(live.horizonAt);
     consider(rec.checkpointAt + CHECKPOINT_EVERY_MS);
   }
-  if (ended(rec.phase)) consider(!rec.recorded || (rec.tournament && !rec.reported) ? now + RESULT_RETRY_MS : rec.cleanupAt);
+  // Issue 12.2: a result still owed is retried on its back-off (retry.ts); only then the clean-up.
+  if (ended(rec.phase)) consider(resultPending(rec) ? (rec.retry?.nextAt ?? now + RETRY_BASE_MS) : rec.cleanupAt);
   return at === Infinity ? null : Math.max(now, at);
 }
 

@@ -2,6 +2,7 @@ import type { Mode, Side } from "../../shared/engine/types";
 import type { EndReason, PlayerInfo, SessionPhase } from "../../shared/protocol/messages";
 import type { TickClock, TimelineCheckpoint } from "../../shared/timeline";
 import type { SessionConfig } from "./config";
+import type { RetryState } from "./retry";
 
 /** One seat of a game: who holds it and whether they are here. */
 export interface SeatRecord {
@@ -61,7 +62,10 @@ export interface SessionRecord {
   recorded: boolean;
   /** The tournament has acknowledged the result. */
   reported: boolean;
+  /** Clean-up time; it only happens once the result is durably recorded (retry.ts resultPending). */
   cleanupAt: number | null;
+  /** Back-off of the result write/report after a failure (absent in records written before it existed). */
+  retry?: RetryState | null;
   /** Waiting lobby expiry when nobody is connected. */
   idleDeadline: number | null;
 }

@@ -9,6 +9,7 @@ import { LiveMatch } from "./live-match";
 import { LoopStats, type LoopStatsSnapshot } from "./loop-stats";
 import { alarmAction, nextWake } from "./next-wake";
 import type { SessionRecord } from "./record";
+import { afterFailure, resultPending } from "./retry";
 import { createSessionHooks } from "./session-hooks";
 import type { SocketAttachment } from "./session-messages";
 
@@ -51,24 +52,33 @@ export abstract class SessionBase extends DurableObject<Env> {
     return live;
   }
 
-  /** D1 row and tournament report, each exactly once; failures are retried by the alarm. */
-  protected async completeAfterGame(): Promise<void> {
+  /**
+   * D1 row and tournament report, each exactly once. A failure keeps the game's storage (clean-up
+   * waits for resultPending to turn false) and schedules the next attempt on a capped exponential
+   * back-off kept in the record (retry.ts), so retries survive eviction and restarts.
+   */
+  protected async completeAfterGame(now: number): Promise<void> {
     const rec = this.rec!;
-    if (!rec.result) return;
-    let changed = false;
+    if (!resultPending(rec)) return;
+    let failed = false;
     if (!rec.recorded) {
       rec.recorded = this.hooks.recordResult ? await this.hooks.recordResult(rec) : true;
-      changed ||= rec.recorded;
+      failed ||= !rec.recorded;
     }
     if (!rec.reported && rec.tournament && this.hooks.reportResult) {
       try {
         await this.hooks.reportResult(rec);
-        rec.reported = changed = true;
+        rec.reported = true;
       } catch {
-        // logged by the hook; the alarm retries
+        failed = true; // logged by the hook
       }
     }
-    if (changed) await this.save();
+    if (failed) {
+      rec.retry = afterFailure(rec.retry, now);
+      this.hooks.onResultFailure?.();
+      this.hooks.log("warn", "game.result_retry", { gameId: rec.gameId, attempts: rec.retry.attempts, nextInMs: rec.retry.nextAt - now });
+    } else rec.retry = null;
+    await this.save();
   }
 
   protected async cleanup(): Promise<void> {
