@@ -201,12 +201,7 @@ export class GameSession extends SessionBase {
 
   override async alarm(): Promise<void> {
     const now = Date.now();
-    if (this.alarmAt !== null) {
-      this.stats.recordWake(now - this.alarmAt, 0, 0);
-      this.hooks.onAlarm?.(now - this.alarmAt);
-    }
-    this.alarmAt = null;
-    this.stats.alarms++;
+    this.noteAlarm(now);
     const rec = this.rec;
     if (!rec) return;
     // After a restart, seats marked present whose sockets are gone are players who just left.
@@ -339,10 +334,15 @@ export class GameSession extends SessionBase {
     const live = this.live!;
     await this.catchUp(now);
     const s = rec.seats[seat]!;
-    const outcome = rules.removeSeat(rec, seat);
+    // Resigning from an open lobby is leaving it: no match, no result (issue 12.3).
+    const leaving = why === "resigned" && rules.expiryAction(rec) === "free_seat";
+    const outcome = leaving ? null : rules.removeSeat(rec, seat, why === "resigned");
+    if (leaving || outcome) this.closeUser(s.userId, CloseCode.normal, leaving ? "left the lobby" : why === "resigned" ? "resigned" : "rejoin window expired", "out");
+    if (leaving) return this.freeLobbySeat(seat, now);
     if (!outcome) return;
-    this.closeUser(s.userId, CloseCode.normal, why === "resigned" ? "resigned" : "rejoin window expired", "out");
     if (outcome.kind === "abandon") return this.abandon(now);
+    // A walkover before a real match is no contest, except in a tournament (its bracket needs a winner; unrated).
+    if (outcome.kind === "win" && !rec.tournament && !rules.realMatch(rec, live.tick, live.timeline.state.scores)) return this.abandon(now, true);
     live.eliminate(seat); // the last one standing wins (engine rule)
     if (outcome.kind === "win") return this.finish(now, "forfeit");
     this.broadcast({ type: "player_out", userId: s.userId, username: s.username, seat, side: s.side, tick: live.tick, digest: live.timeline.digest() });
@@ -368,17 +368,17 @@ export class GameSession extends SessionBase {
     if (rules.ended(rec.phase)) return;
     const state = this.live!.timeline.state;
     rules.endRecord(rec, "finished", now);
-    rec.result = { winnerSeat: state.winner >= 0 ? state.winner : null, scores: [...state.scores], reason };
+    rec.result = { winnerSeat: state.winner >= 0 ? state.winner : null, scores: [...state.scores], reason, rated: rules.realMatch(rec, this.live!.tick, state.scores) };
     await this.closeGame(now, "game over", true);
   }
 
-  private async abandon(now: number): Promise<void> {
+  private async abandon(now: number, announce = false): Promise<void> {
     const rec = this.rec!;
     if (rules.ended(rec.phase)) return;
     rules.endRecord(rec, "abandoned", now);
     rec.result = { winnerSeat: null, scores: [...this.live!.timeline.state.scores], reason: "abandoned" };
     rec.recorded = true; // nothing to record in D1 for an abandoned game
-    await this.closeGame(now, "game abandoned", rec.startedAt !== null);
+    await this.closeGame(now, "game abandoned", announce || rec.startedAt !== null);
   }
 
   private async closeGame(now: number, closeReason: string, announce: boolean): Promise<void> {

@@ -27,6 +27,11 @@ export interface GameResult {
   winnerSeat: number | null;
   scores: number[];
   reason: EndReason | "abandoned";
+  /**
+   * Whether the result may change ratings and wins (rules.realMatch). False for a walkover that
+   * still decides a tournament match; absent in records written before it existed (rated).
+   */
+  rated?: boolean;
 }
 
 /**

@@ -186,20 +186,35 @@ export type RemovalOutcome =
 /**
  * Takes a seat out of the match (window expired, no-show, resignation). 2P: the other player wins
  * by forfeit. 4P: the side becomes a wall and play goes on; the last one left wins. Null: the seat
- * was already out or the game is over.
+ * was already out or the game is over. A resignation always hands the match to the others, present
+ * or not (issue 12.4): only expiring windows with nobody left here abandon it.
  */
-export function removeSeat(rec: SessionRecord, seat: number): RemovalOutcome | null {
+export function removeSeat(rec: SessionRecord, seat: number, resigned = false): RemovalOutcome | null {
   const s = rec.seats[seat];
   if (!s || s.out || ended(rec.phase)) return null;
   s.out = true;
   s.present = false;
   s.rejoinDeadline = null;
   const remaining = activeSeats(rec);
-  const anyPresent = remaining.some((i) => rec.seats[i]!.present);
+  const anyPresent = resigned || remaining.some((i) => rec.seats[i]!.present);
   if (remaining.length === 0 || (!anyPresent && rec.mode === "2p")) return { kind: "abandon" };
   if (remaining.length === 1) return { kind: "win", winner: remaining[0] };
   const resume = rec.phase === "paused" && remaining.every((i) => rec.seats[i]!.present);
   return { kind: "eliminate", abandon: !anyPresent, resume };
+}
+
+/** Seconds of actual play that make a match real even if nobody has scored yet. */
+export const MIN_PLAYED_S = 10;
+
+/**
+ * Whether a match counts for ratings and wins (issue 12.3): it started playing and each side had
+ * the chance to play, shown by a point scored or MIN_PLAYED_S of play (`playedTicks`: the timeline
+ * only advances while playing). A resignation in the countdown or a lobby, or a no-show, is not a
+ * match: nobody gains rating or a win from it.
+ */
+export function realMatch(rec: SessionRecord, playedTicks: number, scores: readonly number[]): boolean {
+  if (rec.startedAt === null) return false;
+  return scores.some((s) => s > 0) || playedTicks >= MIN_PLAYED_S * rec.config.tickHz;
 }
 
 export type CountdownStep = { kind: "start" } | { kind: "announce"; n: number } | { kind: "wait" };

@@ -81,6 +81,16 @@ export abstract class SessionBase extends DurableObject<Env> {
     await this.save();
   }
 
+  /** Book-keeping of one alarm: how late it ran (stats, metrics); no alarm is armed any more. */
+  protected noteAlarm(now: number): void {
+    if (this.alarmAt !== null) {
+      this.stats.recordWake(now - this.alarmAt, 0, 0);
+      this.hooks.onAlarm?.(now - this.alarmAt);
+    }
+    this.alarmAt = null;
+    this.stats.alarms++;
+  }
+
   protected async cleanup(): Promise<void> {
     for (const ws of this.room.sockets()) this.room.close(ws, CloseCode.gameGone, "game closed");
     await this.ctx.storage.deleteAlarm();

@@ -102,6 +102,15 @@ describe("removing a seat", () => {
     expect(rules.removeSeat(rec, 1)).toEqual({ kind: "win", winner: 0 });
   });
 
+  it("a resignation hands the match to an absent opponent (issue 12.4); an expiry with both gone still abandons", () => {
+    const rec = playing();
+    rules.seatAway(rec, 1, NOW);
+    expect(rules.removeSeat(rec, 0, true)).toEqual({ kind: "win", winner: 1 });
+    const four = playing("4p");
+    for (const seat of [1, 2, 3]) rules.seatAway(four, seat, NOW);
+    expect(rules.removeSeat(four, 0, true)).toEqual({ kind: "eliminate", abandon: false, resume: false });
+  });
+
   it("4P with nobody left here: eliminated, then abandoned", () => {
     const rec = playing("4p");
     for (const seat of [1, 2, 3]) rules.seatAway(rec, seat, NOW);
@@ -131,5 +140,18 @@ describe("countdown and the end", () => {
     expect(rec).toMatchObject({ phase: "finished", clock: null, countdown: null, endedAt: NOW, cleanupAt: NOW + rec.config.cleanupGraceS * 1000 });
     expect(rules.expiredSeats(rec, NOW + 1e9)).toEqual([]);
     expect(rules.removeSeat(rec, 1)).toBeNull();
+  });
+});
+
+describe("what counts as a match (issue 12.3)", () => {
+  it("needs the match to have started, and a point scored or MIN_PLAYED_S of play", () => {
+    const rec = playing();
+    const hz = rec.config.tickHz;
+    expect(rules.realMatch(rec, 10 * hz, [1, 0])).toBe(false); // never started (countdown, lobby)
+    rec.startedAt = NOW;
+    expect(rules.realMatch(rec, 0, [0, 0])).toBe(false); // resigned at the first serve
+    expect(rules.realMatch(rec, rules.MIN_PLAYED_S * hz - 1, [0, 0])).toBe(false);
+    expect(rules.realMatch(rec, rules.MIN_PLAYED_S * hz, [0, 0])).toBe(true);
+    expect(rules.realMatch(rec, 30, [0, 1])).toBe(true);
   });
 });

