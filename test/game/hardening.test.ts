@@ -3,7 +3,7 @@
  * away-time budget (12.7), spectator cap, id reuse and eliminated players (12.11a). Real objects,
  * real local D1.
  */
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { GameClient, newGameId, players, sessionStub, startGame } from "./client";
@@ -97,4 +97,73 @@ describe("resigning while the opponent is away (12.4)", () => {
     // A walkover before a real match decides the bracket but changes no rating.
     expect(await matchRow(sf1.gameId!)).toBeNull();
   }, 30_000);
+});
+
+describe("the away-time budget (12.7)", () => {
+  it("charges every drop to one budget: the second drop gets only what is left, and spending it forfeits", async () => {
+    const users = await players(2);
+    const { gameId, clients } = await startGame(users, { overrides: { winScore: 5, countdownS: 1, rejoinTimeoutS: 20, awayBudgetS: 3 } });
+    const [a, b] = clients;
+    await a.next("game_started");
+    for (const c of clients) c.input(-1);
+    await b.next("point", 15_000); // a real match: the forfeit is rated
+    b.close();
+    const first = await a.nth("player_left", 1);
+    expect(first.rejoinInS).toBe(3); // the old code gave a fresh 20 s window on every drop
+    await sleep(1_600);
+    const back = await GameClient.connect(gameId, users[1]);
+    await back.next("welcome");
+    await a.next("player_rejoined");
+    back.close();
+    const second = await a.nth("player_left", 2);
+    expect(second.rejoinInS).toBeLessThanOrEqual(2);
+    expect(second.rejoinDeadline - Date.now()).toBeLessThan(1_600);
+    await sleep(Math.max(0, second.rejoinDeadline - Date.now()) + 100);
+    await runDurableObjectAlarm(sessionStub(gameId));
+    const over = await a.next("game_over");
+    expect(over.reason).toBe("forfeit");
+    expect(over.winner?.userId).toBe(users[0].id);
+  }, 40_000);
+});
+
+describe("smaller holes (12.11)", () => {
+  it("caps spectator sockets per game: past the cap the upgrade is refused with 503", async () => {
+    const users = await players(4);
+    const { gameId, clients } = await startGame(users.slice(0, 2), { overrides: { winScore: 5, countdownS: 1, maxSpectators: 1 } });
+    const watcher = await GameClient.connect(gameId, users[2]);
+    expect((await watcher.next("welcome")).you.role).toBe("spectator");
+    const res = await SELF.fetch(`http://example.com/ws/game/${gameId}`, { headers: { Upgrade: "websocket", Authorization: `Bearer ${users[3].token}` } });
+    expect(res.status).toBe(503);
+    expect(await res.text()).toMatch(/too many spectators/);
+    watcher.close();
+    for (const c of clients) c.close();
+  }, 20_000);
+
+  it("never reuses a game id after clean-up (a D1 row may be keyed by it)", async () => {
+    const gameId = newGameId();
+    const stub = sessionStub(gameId);
+    await stub.init({ gameId, mode: "2p", overrides: { lobbyIdleS: 1, cleanupGraceS: 1 } });
+    await sleep(1_100);
+    await runDurableObjectAlarm(stub); // idle lobby: abandoned
+    expect((await stub.debugState()).rec?.phase).toBe("abandoned");
+    await sleep(1_100);
+    await runDurableObjectAlarm(stub); // cleaned up
+    expect((await stub.debugState()).rec).toBeNull();
+    const again = await stub.init({ gameId, mode: "2p" }).then(() => "created", (e: unknown) => String(e));
+    expect(again).toMatch(/game_id_used/);
+  }, 20_000);
+
+  it("an eliminated 4P player who reconnects is a spectator: no player_rejoined", async () => {
+    const users = await players(4);
+    const { gameId, clients } = await startGame(users, { overrides: { winScore: 5, countdownS: 1 } });
+    await clients[0].next("game_started");
+    resign(clients[3]);
+    await clients[0].next("player_out");
+    const back = await GameClient.connect(gameId, users[3]);
+    expect((await back.next("welcome")).you.role).toBe("spectator");
+    await sleep(300);
+    expect(clients[0].count("player_rejoined")).toBe(0);
+    back.close();
+    for (const c of clients) c.close();
+  }, 20_000);
 });

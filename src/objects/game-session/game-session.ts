@@ -4,7 +4,7 @@ import { frameBytes, parseClientMessage } from "../../shared/protocol/messages";
 import { encodeRelayInput } from "../../shared/protocol/relay";
 import { MatchTimeline } from "../../shared/timeline";
 import { verifiedUser } from "../sockets/socket-room";
-import { sessionConfigFromVars } from "./config";
+import { DEFAULT_MAX_SPECTATORS, sessionConfigFromVars } from "./config";
 import { LiveMatch, type Happening } from "./live-match";
 import { CHECKPOINT_EVERY_MS } from "./next-wake";
 import { resultPending } from "./retry";
@@ -38,6 +38,7 @@ export class GameSession extends SessionBase {
 
   /** Creates the game. Idempotent: a second call with the same id returns the existing status. */
   async init(opts: rules.InitOptions): Promise<SessionStatus> {
+    if (!this.rec && this.retired) throw new Error(rules.GAME_ID_USED); // ids never reused (issue 12.11)
     if (!this.rec) {
       const now = Date.now();
       const config = { ...sessionConfigFromVars(this.env, opts.mode), ...(opts.overrides ?? {}) };
@@ -77,11 +78,6 @@ export class GameSession extends SessionBase {
     return true;
   }
 
-  async status(): Promise<SessionStatus> {
-    if (!this.rec || !this.live) throw new Error("game not initialised");
-    return statusOf(this.rec, this.live, this.ctx.getWebSockets("spectator").length);
-  }
-
   // ------------------------------------------------------------------ sockets
 
   /** WebSocket upgrade; the Worker has verified the session and the Origin (see socket-room.ts). */
@@ -96,7 +92,9 @@ export class GameSession extends SessionBase {
     if (!user) return new Response("missing user", { status: 400 });
     await this.catchUp(now);
     const seat = rules.seatOf(rec, user.userId);
-    const isPlayer = seat >= 0 && rec.phase !== "finished";
+    // An eliminated 4P player (out) comes back as a spectator, never as a rejoin (issue 12.11).
+    const isPlayer = seat >= 0 && rec.phase !== "finished" && !rec.seats[seat]!.out;
+    if (!isPlayer && this.ctx.getWebSockets("spectator").length >= (rec.config.maxSpectators ?? DEFAULT_MAX_SPECTATORS)) return new Response("too many spectators for this game", { status: 503 });
     // A second connection for the same seat (another tab, a reconnect before the old socket
     // noticed it was dead) replaces the old one; its logged inputs are in the checkpoint below.
     if (isPlayer) this.closeUser(user.userId, CloseCode.replaced, "replaced by a newer connection", "replaced");
@@ -281,7 +279,7 @@ export class GameSession extends SessionBase {
   private async connected(seat: number, now: number): Promise<void> {
     const rec = this.rec!;
     const s = rec.seats[seat]!;
-    const { announce, countdown } = rules.seatConnected(rec, seat);
+    const { announce, countdown } = rules.seatConnected(rec, seat, now);
     if (announce === "joined") this.broadcast({ type: "player_joined", player: statusOf(rec, this.live!, 0).players.find((p) => p.seat === seat)! });
     if (announce === "rejoined") {
       this.broadcast({ type: "player_rejoined", userId: s.userId, username: s.username, seat });

@@ -16,6 +16,10 @@ export interface SeatRecord {
   rejoinDeadline: number | null;
   /** Whether this seat has connected at least once (player_joined is sent once). */
   joined: boolean;
+  /** Ms this player has been away in the started match so far, closed drops only (the away budget). */
+  awayMs?: number;
+  /** While away from a started match: since when (epoch ms); null otherwise. */
+  awaySince?: number | null;
 }
 
 export interface TournamentLink {

@@ -11,9 +11,11 @@ import { alarmAction, nextWake } from "./next-wake";
 import type { SessionRecord } from "./record";
 import { afterFailure, resultPending } from "./retry";
 import { createSessionHooks } from "./session-hooks";
-import type { SocketAttachment } from "./session-messages";
+import { statusOf, type SocketAttachment } from "./session-messages";
 
 const RECORD_KEY = "session";
+/** Left behind by the clean-up: this game id was used and must never create a game again (issue 12.11). */
+const RETIRED_KEY = "retired";
 
 /**
  * The plumbing under a GameSession's lifecycle (game-session.ts): loading and rebuilding the live
@@ -21,6 +23,8 @@ const RECORD_KEY = "session";
  */
 export abstract class SessionBase extends DurableObject<Env> {
   protected rec: SessionRecord | null = null;
+  /** The game under this id was cleaned up: init refuses (a D1 row may be keyed by it). */
+  protected retired = false;
   protected live: LiveMatch | null = null;
   protected alarmAt: number | null = null;
   /** When a player socket can next be judged silent (heartbeat), while playing. */
@@ -36,6 +40,7 @@ export abstract class SessionBase extends DurableObject<Env> {
     this.room = new SocketRoom(ctx, "game", () => ({ gameId: this.rec?.gameId }));
     ctx.blockConcurrencyWhile(async () => {
       this.rec = (await ctx.storage.get<SessionRecord>(RECORD_KEY)) ?? null;
+      this.retired = (await ctx.storage.get<boolean>(RETIRED_KEY)) === true;
       this.alarmAt = await ctx.storage.getAlarm();
       if (this.rec) this.live = this.rebuild(this.rec);
     });
@@ -95,6 +100,8 @@ export abstract class SessionBase extends DurableObject<Env> {
     for (const ws of this.room.sockets()) this.room.close(ws, CloseCode.gameGone, "game closed");
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    await this.ctx.storage.put(RETIRED_KEY, true);
+    this.retired = true;
     this.rec = null;
     this.live = null;
     this.alarmAt = null;
@@ -170,6 +177,11 @@ export abstract class SessionBase extends DurableObject<Env> {
   async loopStats(): Promise<LoopStatsSnapshot & { gameId: string | null; phase: SessionPhase | null; driver: string; predictions: number; predictionSteps: number }> {
     return { ...this.stats.snapshot(), gameId: this.rec?.gameId ?? null, phase: this.rec?.phase ?? null, driver: "timeline",
       predictions: this.live?.predictions ?? 0, predictionSteps: this.live?.predictionSteps ?? 0 };
+  }
+
+  async status(): Promise<ReturnType<typeof statusOf>> {
+    if (!this.rec || !this.live) throw new Error("game not initialised");
+    return statusOf(this.rec, this.live, this.ctx.getWebSockets("spectator").length);
   }
 
   /** Test helper: the record and the live timeline. */

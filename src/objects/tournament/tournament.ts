@@ -4,6 +4,7 @@ import { CloseCode } from "../../shared/protocol/limits";
 import type { TournamentJoinResult } from "../../shared/protocol/http";
 import type { ChartMatch, TournamentChart, TournamentServerMessage } from "../../shared/protocol/tournament";
 import { sessionConfigFromVars } from "../game-session/config";
+import { GAME_ID_USED } from "../game-session/rules";
 import { afterFailure, RETRY_BASE_MS, type RetryState } from "../game-session/retry";
 import { logEvent } from "../../observability/log";
 import { SocketRoom, verifiedUser } from "../sockets/socket-room";
@@ -389,6 +390,8 @@ export class Tournament extends DurableObject<Env> {
       await stub.init({ gameId, mode: "2p", tournament: { tournamentId: rec.id, matchId: m.id }, reserved, overrides: rec.gameOverrides ?? undefined });
     } catch (err) {
       rec.retry = afterFailure(rec.retry, now);
+      // The id's game was cleaned up (ids are never reused): the next try mints another.
+      if (String(err).includes(GAME_ID_USED)) m.gameId = gameIdFromBytes(crypto.getRandomValues(new Uint8Array(8)));
       logEvent("error", "tournament.game_init_failed", { tournamentId: rec.id, gameId, matchId: m.id, attempts: rec.retry.attempts, error: err }, "tournament");
       await this.save();
       return;

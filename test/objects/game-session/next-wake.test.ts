@@ -19,8 +19,8 @@ function rec(): SessionRecord {
 
 function inPlay(): SessionRecord {
   const r = rec();
-  rules.seatConnected(r, 0);
-  rules.seatConnected(r, 1);
+  rules.seatConnected(r, 0, NOW);
+  rules.seatConnected(r, 1, NOW);
   r.phase = "playing";
   r.checkpointAt = NOW;
   return r;
@@ -35,7 +35,7 @@ describe("nextWake", () => {
     r.seats[0]!.rejoinDeadline = null;
     r.seats[1]!.rejoinDeadline = null;
     expect(nextWake(r, NONE, NOW)).toBe(r.idleDeadline);
-    rules.seatConnected(r, 0);
+    rules.seatConnected(r, 0, NOW);
     expect(nextWake(r, NONE, NOW)).toBeNull(); // someone waits in the lobby: nothing is due
   });
 

@@ -20,7 +20,7 @@ function playing(mode: "2p" | "4p" = "2p"): SessionRecord {
   const rec = lobby(mode);
   const ids = mode === "2p" ? ["a", "b"] : ["a", "b", "c", "d"];
   ids.forEach((id) => rules.claimSeat(rec, user(id), NOW));
-  ids.forEach((_, seat) => rules.seatConnected(rec, seat));
+  ids.forEach((_, seat) => rules.seatConnected(rec, seat, NOW));
   rec.phase = "playing";
   return rec;
 }
@@ -48,8 +48,8 @@ describe("seats", () => {
     const rec = lobby();
     rules.claimSeat(rec, user("a"), NOW);
     rules.claimSeat(rec, user("b"), NOW);
-    expect(rules.seatConnected(rec, 0)).toEqual({ announce: "joined", countdown: null });
-    expect(rules.seatConnected(rec, 1)).toEqual({ announce: "joined", countdown: "start" });
+    expect(rules.seatConnected(rec, 0, NOW)).toEqual({ announce: "joined", countdown: null });
+    expect(rules.seatConnected(rec, 1, NOW)).toEqual({ announce: "joined", countdown: "start" });
   });
 
   it("pauses a running match when a player goes, and resumes with a countdown when they are back", () => {
@@ -59,13 +59,13 @@ describe("seats", () => {
     expect(rec.phase).toBe("paused");
     expect(rec.seats[1]!.rejoinDeadline).toBe(NOW + 30_000);
     expect(rules.seatAway(rec, 1, NOW)).toBeNull(); // already away
-    expect(rules.seatConnected(rec, 1)).toEqual({ announce: "rejoined", countdown: "resume" });
+    expect(rules.seatConnected(rec, 1, NOW)).toEqual({ announce: "rejoined", countdown: "resume" });
   });
 
   it("gives a lobby leaver only the lobby grace, starts the idle clock when the lobby empties, then frees the seat", () => {
     const rec = lobby();
     rules.claimSeat(rec, user("a"), NOW);
-    rules.seatConnected(rec, 0);
+    rules.seatConnected(rec, 0, NOW);
     const away = rules.seatAway(rec, 0, NOW)!;
     expect(away).toMatchObject({ windowS: 10, paused: false });
     expect(rec.idleDeadline).toBe(NOW + rec.config.lobbyIdleS * 1000);
@@ -153,5 +153,26 @@ describe("what counts as a match (issue 12.3)", () => {
     expect(rules.realMatch(rec, rules.MIN_PLAYED_S * hz - 1, [0, 0])).toBe(false);
     expect(rules.realMatch(rec, rules.MIN_PLAYED_S * hz, [0, 0])).toBe(true);
     expect(rules.realMatch(rec, 30, [0, 1])).toBe(true);
+  });
+});
+
+describe("the away budget (issue 12.7)", () => {
+  it("each drop of a started match gets the rest of one budget, capped by the window; a lobby drop does not spend it", () => {
+    const rec = playing("4p");
+    rec.config.awayBudgetS = 45;
+    expect(rules.seatAway(rec, 1, NOW)?.windowS).toBe(30);
+    rules.seatConnected(rec, 1, NOW + 20_000);
+    rec.phase = "playing";
+    expect(rules.seatAway(rec, 1, NOW + 30_000)?.windowS).toBe(25);
+    rules.seatConnected(rec, 1, NOW + 55_000);
+    rec.phase = "playing";
+    const spent = rules.seatAway(rec, 1, NOW + 60_000)!;
+    expect(spent.windowS).toBe(0);
+    expect(rules.expiredSeats(rec, NOW + 60_000)).toEqual([1]);
+    const open = lobby();
+    open.config.awayBudgetS = 1;
+    rules.claimSeat(open, user("a"), NOW);
+    rules.seatConnected(open, 0, NOW);
+    expect(rules.seatAway(open, 0, NOW)?.windowS).toBe(10);
   });
 });
