@@ -10,6 +10,8 @@ export interface SessionConfig {
    * (2P) or becomes a wall (4P). Absent in records written before it existed: no budget.
    */
   awayBudgetS?: number;
+  /** Seconds of play that make a match real without a point scored (rules.realMatch; absent: MIN_PLAYED_S). */
+  realMatchS?: number;
   /** Spectator sockets one game accepts; past it an upgrade gets 503 (issue 12.11). Absent: the default. */
   maxSpectators?: number;
   countdownS: number;

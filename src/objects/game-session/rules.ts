@@ -221,18 +221,18 @@ export function removeSeat(rec: SessionRecord, seat: number, resigned = false): 
   return { kind: "eliminate", abandon: !anyPresent, resume };
 }
 
-/** Seconds of actual play that make a match real even if nobody has scored yet. */
+/** Seconds of actual play that make a match real even if nobody has scored yet (config.realMatchS overrides). */
 export const MIN_PLAYED_S = 10;
 
 /**
  * Whether a match counts for ratings and wins (issue 12.3): it started playing and each side had
- * the chance to play, shown by a point scored or MIN_PLAYED_S of play (`playedTicks`: the timeline
+ * the chance to play, shown by a point scored (a 4P ball nobody touched scores nothing) or MIN_PLAYED_S of play (`playedTicks`: the timeline
  * only advances while playing). A resignation in the countdown or a lobby, or a no-show, is not a
  * match: nobody gains rating or a win from it.
  */
 export function realMatch(rec: SessionRecord, playedTicks: number, scores: readonly number[]): boolean {
   if (rec.startedAt === null) return false;
-  return scores.some((s) => s > 0) || playedTicks >= MIN_PLAYED_S * rec.config.tickHz;
+  return scores.some((s) => s > 0) || playedTicks >= (rec.config.realMatchS ?? MIN_PLAYED_S) * rec.config.tickHz;
 }
 
 export type CountdownStep = { kind: "start" } | { kind: "announce"; n: number } | { kind: "wait" };
