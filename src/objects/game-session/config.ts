@@ -35,6 +35,7 @@ export interface GameVars {
   WIN_SCORE_4P?: string;
   REJOIN_TIMEOUT_S?: string;
   AWAY_BUDGET_S?: string;
+  REAL_MATCH_S?: string;
   MAX_SPECTATORS?: string;
   COUNTDOWN_S?: string;
   TICK_HZ?: string;
@@ -52,6 +53,7 @@ export function sessionConfigFromVars(vars: GameVars, mode: Mode): SessionConfig
     winScore: mode === "4p" ? intVar(vars.WIN_SCORE_4P, 3, 1, 99) : intVar(vars.WIN_SCORE, 5, 1, 99),
     rejoinTimeoutS: intVar(vars.REJOIN_TIMEOUT_S, 30, 1, 600),
     awayBudgetS: intVar(vars.AWAY_BUDGET_S, 60, 1, 3600),
+    realMatchS: intVar(vars.REAL_MATCH_S, 10, 0, 600),
     maxSpectators: intVar(vars.MAX_SPECTATORS, DEFAULT_MAX_SPECTATORS, 0, 10_000),
     countdownS: intVar(vars.COUNTDOWN_S, 3, 0, 10),
     // The engine's speeds are per tick and tuned for 60; other rates exist for tests and benches.
