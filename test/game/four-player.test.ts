@@ -118,8 +118,10 @@ describe("a 4-player match", () => {
 
   it("gives the win by forfeit to the last player left, with one game_over and one D1 row", async () => {
     const users = await players(4);
-    const { gameId, clients } = await startGame(users, { mode: "4p", overrides: { winScore: 3, countdownS: 1, rejoinTimeoutS: 1 } });
+    const { gameId, clients } = await startGame(users, { mode: "4p", overrides: { winScore: 3, countdownS: 1, rejoinTimeoutS: 1, realMatchS: 1 } });
     await clients[0].next("game_started");
+    // A real match (1 s of play here) first: a walkover before one is no contest (issue 12.3).
+    await new Promise((r) => setTimeout(r, 1_100));
     for (const c of clients.slice(1)) c.close();
     await clients[0].until(() => clients[0].count("player_left") === 3, 5000, "three left");
     await new Promise((r) => setTimeout(r, 1100));

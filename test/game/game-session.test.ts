@@ -164,6 +164,9 @@ describe("disconnects", () => {
     const { gameId, clients } = await startGame(users, { overrides: { winScore: 5, countdownS: 1, rejoinTimeoutS: 1 } });
     const [a, b] = clients;
     await a.next("game_started");
+    // A real match (a point played) first: a walkover before one is no contest (issue 12.3).
+    parkPaddles(clients);
+    await b.next("point", 15_000);
     a.close();
     await b.next("player_left");
     await new Promise((r) => setTimeout(r, 1100));

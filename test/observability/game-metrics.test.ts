@@ -84,6 +84,9 @@ describe("a 2P match as seen in /metrics", () => {
     const { gameId, clients } = await startGame(users, { overrides: { winScore: 5, countdownS: 1, rejoinTimeoutS: 1 } });
     const [a, b] = clients;
     await a.next("game_started");
+    // A real match (a point played) first: a walkover before one is no contest (issue 12.3).
+    for (const c of clients) c.input(-1);
+    await b.next("point", 15_000);
     a.close();
     await b.next("player_left");
     const again = await GameClient.connect(gameId, users[0]);

@@ -196,3 +196,27 @@ describe("the socket gauge", () => {
     expect(reports.at(-1)!.gaugeSet).toEqual(expect.arrayContaining([{ n: "pong_websockets_open", l: {}, v: 3 }]));
   });
 });
+
+describe("results owed (issue 12.2)", () => {
+  it("reports pong_results_pending while a finished game's result is not durably recorded, and counts failed attempts", async () => {
+    let now = 1_000_000;
+    const { env, reports } = fakeEnv();
+    const m = new SessionMetrics(env, () => now);
+    const finished = { ...rec("finished", [false, false]), result: { winnerSeat: 0, scores: [1, 0], reason: "normal" }, recorded: false, reported: false, tournament: null } as unknown as SessionRecord;
+    m.hooks.onSaved(finished);
+    m.hooks.onResultFailure();
+    await settle();
+    expect(lastGauge(reports, "pong_results_pending")).toBe(1);
+    expect(counter(reports, "pong_results_record_failures_total")).toBe(1);
+    now += TICK_FLUSH_MS;
+    m.hooks.onResultFailure();
+    m.hooks.onSaved({ ...finished, recorded: true } as SessionRecord);
+    await settle();
+    expect(lastGauge(reports, "pong_results_pending")).toBe(0);
+    expect(counter(reports, "pong_results_record_failures_total")).toBe(2);
+    // A tournament game owes its report too.
+    m.hooks.onSaved({ ...finished, recorded: true, tournament: { tournamentId: "T", matchId: "sf1" } } as unknown as SessionRecord);
+    await settle();
+    expect(lastGauge(reports, "pong_results_pending")).toBe(1);
+  });
+});

@@ -4,6 +4,16 @@ import type { Mode } from "../../shared/engine/types";
 export interface SessionConfig {
   winScore: number;
   rejoinTimeoutS: number;
+  /**
+   * Total seconds a player may be away across all drops of one started match (issue 12.7): each
+   * drop's window is the rest of this budget, capped by rejoinTimeoutS; spent, the player forfeits
+   * (2P) or becomes a wall (4P). Absent in records written before it existed: no budget.
+   */
+  awayBudgetS?: number;
+  /** Seconds of play that make a match real without a point scored (rules.realMatch; absent: MIN_PLAYED_S). */
+  realMatchS?: number;
+  /** Spectator sockets one game accepts; past it an upgrade gets 503 (issue 12.11). Absent: the default. */
+  maxSpectators?: number;
   countdownS: number;
   tickHz: number;
   /** Seconds a finished game keeps its storage before deleting it. */
@@ -24,9 +34,14 @@ export interface GameVars {
   WIN_SCORE?: string;
   WIN_SCORE_4P?: string;
   REJOIN_TIMEOUT_S?: string;
+  AWAY_BUDGET_S?: string;
+  REAL_MATCH_S?: string;
+  MAX_SPECTATORS?: string;
   COUNTDOWN_S?: string;
   TICK_HZ?: string;
 }
+
+export const DEFAULT_MAX_SPECTATORS = 200;
 
 function intVar(raw: string | undefined, fallback: number, min: number, max: number): number {
   const n = raw === undefined || raw === "" ? NaN : Number(raw);
@@ -37,6 +52,9 @@ export function sessionConfigFromVars(vars: GameVars, mode: Mode): SessionConfig
   return {
     winScore: mode === "4p" ? intVar(vars.WIN_SCORE_4P, 3, 1, 99) : intVar(vars.WIN_SCORE, 5, 1, 99),
     rejoinTimeoutS: intVar(vars.REJOIN_TIMEOUT_S, 30, 1, 600),
+    awayBudgetS: intVar(vars.AWAY_BUDGET_S, 60, 1, 3600),
+    realMatchS: intVar(vars.REAL_MATCH_S, 10, 0, 600),
+    maxSpectators: intVar(vars.MAX_SPECTATORS, DEFAULT_MAX_SPECTATORS, 0, 10_000),
     countdownS: intVar(vars.COUNTDOWN_S, 3, 0, 10),
     // The engine's speeds are per tick and tuned for 60; other rates exist for tests and benches.
     tickHz: intVar(vars.TICK_HZ, 60, 10, 120),

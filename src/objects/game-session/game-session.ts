@@ -4,9 +4,10 @@ import { frameBytes, parseClientMessage } from "../../shared/protocol/messages";
 import { encodeRelayInput } from "../../shared/protocol/relay";
 import { MatchTimeline } from "../../shared/timeline";
 import { verifiedUser } from "../sockets/socket-room";
-import { sessionConfigFromVars } from "./config";
+import { DEFAULT_MAX_SPECTATORS, sessionConfigFromVars } from "./config";
 import { LiveMatch, type Happening } from "./live-match";
 import { CHECKPOINT_EVERY_MS } from "./next-wake";
+import { resultPending } from "./retry";
 import * as rules from "./rules";
 import { SessionBase } from "./session-base";
 import { gameOverMsg, logInput, statusOf, syncMsg, welcomeMsg, type SocketAttachment } from "./session-messages";
@@ -37,6 +38,7 @@ export class GameSession extends SessionBase {
 
   /** Creates the game. Idempotent: a second call with the same id returns the existing status. */
   async init(opts: rules.InitOptions): Promise<SessionStatus> {
+    if (!this.rec && this.retired) throw new Error(rules.GAME_ID_USED); // ids never reused (issue 12.11)
     if (!this.rec) {
       const now = Date.now();
       const config = { ...sessionConfigFromVars(this.env, opts.mode), ...(opts.overrides ?? {}) };
@@ -76,11 +78,6 @@ export class GameSession extends SessionBase {
     return true;
   }
 
-  async status(): Promise<SessionStatus> {
-    if (!this.rec || !this.live) throw new Error("game not initialised");
-    return statusOf(this.rec, this.live, this.ctx.getWebSockets("spectator").length);
-  }
-
   // ------------------------------------------------------------------ sockets
 
   /** WebSocket upgrade; the Worker has verified the session and the Origin (see socket-room.ts). */
@@ -95,7 +92,9 @@ export class GameSession extends SessionBase {
     if (!user) return new Response("missing user", { status: 400 });
     await this.catchUp(now);
     const seat = rules.seatOf(rec, user.userId);
-    const isPlayer = seat >= 0 && rec.phase !== "finished";
+    // An eliminated 4P player (out) comes back as a spectator, never as a rejoin (issue 12.11).
+    const isPlayer = seat >= 0 && rec.phase !== "finished" && !rec.seats[seat]!.out;
+    if (!isPlayer && this.ctx.getWebSockets("spectator").length >= (rec.config.maxSpectators ?? DEFAULT_MAX_SPECTATORS)) return new Response("too many spectators for this game", { status: 503 });
     // A second connection for the same seat (another tab, a reconnect before the old socket
     // noticed it was dead) replaces the old one; its logged inputs are in the checkpoint below.
     if (isPlayer) this.closeUser(user.userId, CloseCode.replaced, "replaced by a newer connection", "replaced");
@@ -200,13 +199,7 @@ export class GameSession extends SessionBase {
 
   override async alarm(): Promise<void> {
     const now = Date.now();
-    if (this.alarmAt !== null) {
-      this.stats.recordWake(now - this.alarmAt, 0, 0);
-      this.hooks.onAlarm?.(now - this.alarmAt);
-    }
-    this.stats.countAlarm(this.alarmWhy);
-    this.alarmAt = null;
-    this.alarmWhy = null;
+    this.noteAlarm(now);
     const rec = this.rec;
     if (!rec) return;
     // After a restart, seats marked present whose sockets are gone are players who just left.
@@ -225,8 +218,9 @@ export class GameSession extends SessionBase {
     await this.catchUp(now);
     if (rec.phase === "playing" && now >= rec.checkpointAt + CHECKPOINT_EVERY_MS) await this.checkpoint(now);
     if (rules.ended(rec.phase)) {
-      await this.completeAfterGame();
-      if (rec.cleanupAt !== null && rec.cleanupAt <= now) return this.cleanup();
+      await this.completeAfterGame(now);
+      // Nothing is deleted before it is durably recorded (issue 12.2).
+      if (!resultPending(rec) && rec.cleanupAt !== null && rec.cleanupAt <= now) return this.cleanup();
     }
     await this.plan(now);
   }
@@ -285,7 +279,7 @@ export class GameSession extends SessionBase {
   private async connected(seat: number, now: number): Promise<void> {
     const rec = this.rec!;
     const s = rec.seats[seat]!;
-    const { announce, countdown } = rules.seatConnected(rec, seat);
+    const { announce, countdown } = rules.seatConnected(rec, seat, now);
     if (announce === "joined") this.broadcast({ type: "player_joined", player: statusOf(rec, this.live!, 0).players.find((p) => p.seat === seat)! });
     if (announce === "rejoined") {
       this.broadcast({ type: "player_rejoined", userId: s.userId, username: s.username, seat });
@@ -338,10 +332,15 @@ export class GameSession extends SessionBase {
     const live = this.live!;
     await this.catchUp(now);
     const s = rec.seats[seat]!;
-    const outcome = rules.removeSeat(rec, seat);
+    // Resigning from an open lobby is leaving it: no match, no result (issue 12.3).
+    const leaving = why === "resigned" && rules.expiryAction(rec) === "free_seat";
+    const outcome = leaving ? null : rules.removeSeat(rec, seat, why === "resigned");
+    if (leaving || outcome) this.closeUser(s.userId, CloseCode.normal, leaving ? "left the lobby" : why === "resigned" ? "resigned" : "rejoin window expired", "out");
+    if (leaving) return this.freeLobbySeat(seat, now);
     if (!outcome) return;
-    this.closeUser(s.userId, CloseCode.normal, why === "resigned" ? "resigned" : "rejoin window expired", "out");
     if (outcome.kind === "abandon") return this.abandon(now);
+    // A walkover before a real match is no contest, except in a tournament (its bracket needs a winner; unrated).
+    if (outcome.kind === "win" && !rec.tournament && !rules.realMatch(rec, live.tick, live.timeline.state.scores)) return this.abandon(now, true);
     live.eliminate(seat); // the last one standing wins (engine rule)
     if (outcome.kind === "win") return this.finish(now, "forfeit");
     this.broadcast({ type: "player_out", userId: s.userId, username: s.username, seat, side: s.side, tick: live.tick, digest: live.timeline.digest() });
@@ -367,17 +366,17 @@ export class GameSession extends SessionBase {
     if (rules.ended(rec.phase)) return;
     const state = this.live!.timeline.state;
     rules.endRecord(rec, "finished", now);
-    rec.result = { winnerSeat: state.winner >= 0 ? state.winner : null, scores: [...state.scores], reason };
+    rec.result = { winnerSeat: state.winner >= 0 ? state.winner : null, scores: [...state.scores], reason, rated: rules.realMatch(rec, this.live!.tick, state.scores) };
     await this.closeGame(now, "game over", true);
   }
 
-  private async abandon(now: number): Promise<void> {
+  private async abandon(now: number, announce = false): Promise<void> {
     const rec = this.rec!;
     if (rules.ended(rec.phase)) return;
     rules.endRecord(rec, "abandoned", now);
     rec.result = { winnerSeat: null, scores: [...this.live!.timeline.state.scores], reason: "abandoned" };
     rec.recorded = true; // nothing to record in D1 for an abandoned game
-    await this.closeGame(now, "game abandoned", rec.startedAt !== null);
+    await this.closeGame(now, "game abandoned", announce || rec.startedAt !== null);
   }
 
   private async closeGame(now: number, closeReason: string, announce: boolean): Promise<void> {
@@ -392,7 +391,7 @@ export class GameSession extends SessionBase {
     const durationMs = rec.startedAt ? now - rec.startedAt : 0;
     this.hooks.log("info", rec.phase === "finished" ? "game.over" : "game.abandoned", { gameId: rec.gameId, mode: rec.mode, reason: rec.result!.reason, durationMs, tournamentId: rec.tournament?.tournamentId });
     this.hooks.onGameOver?.(rec.mode, rec.result!.reason, durationMs / 1000);
-    await this.completeAfterGame();
+    await this.completeAfterGame(now);
     await this.plan(now);
   }
 }

@@ -12,6 +12,8 @@ export interface SessionHooks {
   recordResult?(rec: SessionRecord): Promise<boolean>;
   /** Tells the tournament the result. Idempotent by game id: retried until it resolves. */
   reportResult?(rec: SessionRecord): Promise<void>;
+  /** One failed attempt to record or report a finished game's result (it will be retried). */
+  onResultFailure?(): void;
   /** After every checkpoint (phase change, point): for the live-games list. Must not block. */
   onSaved?(rec: SessionRecord): void;
   onGameStarted?(mode: Mode): void;

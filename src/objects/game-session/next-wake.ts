@@ -6,12 +6,11 @@
  * checkpoint, and after the end the result retries and the clean-up.
  */
 import type { SessionRecord } from "./record";
+import { resultPending, RETRY_BASE_MS } from "./retry";
 import { anyonePresent, ended } from "./rules";
 
 /** A running timeline is checkpointed at least this often (bounds what a restart replays). */
 export const CHECKPOINT_EVERY_MS = 60_000;
-/** A result not yet recorded (D1) or reported (tournament) is retried this often. */
-export const RESULT_RETRY_MS = 2_000;
 
 export interface LiveTimes {
   /** Epoch ms of the next predicted point, or null (none within the horizon, or not playing). */
@@ -54,7 +53,8 @@ export function plannedWake(rec: SessionRecord, live: LiveTimes, now: number): {
     consider(rec.checkpointAt + CHECKPOINT_EVERY_MS, "checkpoint");
   }
   if (ended(rec.phase)) {
-    if (!rec.recorded || (rec.tournament && !rec.reported)) consider(now + RESULT_RETRY_MS, "result");
+    // Issue 12.2: a result still owed is retried on its back-off (retry.ts); only then the clean-up.
+    if (resultPending(rec)) consider(rec.retry?.nextAt ?? now + RETRY_BASE_MS, "result");
     else consider(rec.cleanupAt, "cleanup");
   }
   return at === Infinity ? null : { at: Math.max(now, at), why };

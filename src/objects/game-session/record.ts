@@ -2,6 +2,7 @@ import type { Mode, Side } from "../../shared/engine/types";
 import type { EndReason, PlayerInfo, SessionPhase } from "../../shared/protocol/messages";
 import type { TickClock, TimelineCheckpoint } from "../../shared/timeline";
 import type { SessionConfig } from "./config";
+import type { RetryState } from "./retry";
 
 /** One seat of a game: who holds it and whether they are here. */
 export interface SeatRecord {
@@ -15,6 +16,10 @@ export interface SeatRecord {
   rejoinDeadline: number | null;
   /** Whether this seat has connected at least once (player_joined is sent once). */
   joined: boolean;
+  /** Ms this player has been away in the started match so far, closed drops only (the away budget). */
+  awayMs?: number;
+  /** While away from a started match: since when (epoch ms); null otherwise. */
+  awaySince?: number | null;
 }
 
 export interface TournamentLink {
@@ -26,6 +31,11 @@ export interface GameResult {
   winnerSeat: number | null;
   scores: number[];
   reason: EndReason | "abandoned";
+  /**
+   * Whether the result may change ratings and wins (rules.realMatch). False for a walkover that
+   * still decides a tournament match; absent in records written before it existed (rated).
+   */
+  rated?: boolean;
 }
 
 /**
@@ -61,7 +71,10 @@ export interface SessionRecord {
   recorded: boolean;
   /** The tournament has acknowledged the result. */
   reported: boolean;
+  /** Clean-up time; it only happens once the result is durably recorded (retry.ts resultPending). */
   cleanupAt: number | null;
+  /** Back-off of the result write/report after a failure (absent in records written before it existed). */
+  retry?: RetryState | null;
   /** Waiting lobby expiry when nobody is connected. */
   idleDeadline: number | null;
 }

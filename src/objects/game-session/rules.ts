@@ -12,6 +12,9 @@ import type { TimelineCheckpoint } from "../../shared/timeline";
 import type { SessionConfig } from "./config";
 import { activeSeats, type SeatRecord, type SessionRecord, type TournamentLink } from "./record";
 
+/** init's error for an id whose game was cleaned up: the caller mints another id. */
+export const GAME_ID_USED = "game_id_used";
+
 export type ClaimResult =
   | { ok: true; seat: number; gameId: string }
   | { ok: false; reason: "not_found" | "full" | "reserved" | "finished" };
@@ -106,10 +109,12 @@ export interface ConnectOutcome {
   countdown: "start" | "resume" | null;
 }
 
-/** A seated player's socket connected. */
-export function seatConnected(rec: SessionRecord, seat: number): ConnectOutcome {
+/** A seated player's socket connected: a drop's time is charged to their away budget. */
+export function seatConnected(rec: SessionRecord, seat: number, now: number): ConnectOutcome {
   const s = rec.seats[seat]!;
   const wasAway = s.joined && !s.present;
+  if (s.awaySince != null) s.awayMs = (s.awayMs ?? 0) + Math.max(0, now - s.awaySince);
+  s.awaySince = null;
   s.present = true;
   s.rejoinDeadline = null;
   if (rec.phase === "waiting") rec.idleDeadline = null;
@@ -141,8 +146,15 @@ export function seatAway(rec: SessionRecord, seat: number, now: number): AwayOut
   // Leaving an open lobby that has not started costs the seat sooner: matchmaking must not pair
   // newcomers with an empty chair for the whole rejoin window.
   const lobby = rec.phase === "waiting" && !rec.reserved;
-  const windowS = lobby ? Math.min(rec.config.rejoinTimeoutS, rec.config.lobbyGraceS ?? 10) : rec.config.rejoinTimeoutS;
-  s.rejoinDeadline = now + windowS * 1000;
+  let windowMs = (lobby ? Math.min(rec.config.rejoinTimeoutS, rec.config.lobbyGraceS ?? 10) : rec.config.rejoinTimeoutS) * 1000;
+  // Once the match is under way, every drop draws on one budget per player (issue 12.7): a
+  // player cannot stall a match by dropping again and again, each drop with a fresh window.
+  if (rec.phase !== "waiting") {
+    windowMs = Math.min(windowMs, awayLeftMs(rec, s));
+    s.awaySince = now;
+  }
+  const windowS = Math.ceil(windowMs / 1000);
+  s.rejoinDeadline = now + windowMs;
   if (lobby && !anyonePresent(rec)) rec.idleDeadline = now + rec.config.lobbyIdleS * 1000;
   const paused = rec.phase === "playing" || rec.phase === "countdown";
   if (paused) {
@@ -150,6 +162,12 @@ export function seatAway(rec: SessionRecord, seat: number, now: number): AwayOut
     rec.countdown = null;
   }
   return { seat: s, windowS, paused };
+}
+
+/** What is left of a player's away budget (ms); unlimited for records without one. */
+export function awayLeftMs(rec: SessionRecord, s: SeatRecord): number {
+  const budget = rec.config.awayBudgetS;
+  return budget === undefined ? Infinity : Math.max(0, budget * 1000 - (s.awayMs ?? 0));
 }
 
 /** Seats whose rejoin / no-show window has run out at `now`. */
@@ -186,20 +204,35 @@ export type RemovalOutcome =
 /**
  * Takes a seat out of the match (window expired, no-show, resignation). 2P: the other player wins
  * by forfeit. 4P: the side becomes a wall and play goes on; the last one left wins. Null: the seat
- * was already out or the game is over.
+ * was already out or the game is over. A resignation always hands the match to the others, present
+ * or not (issue 12.4): only expiring windows with nobody left here abandon it.
  */
-export function removeSeat(rec: SessionRecord, seat: number): RemovalOutcome | null {
+export function removeSeat(rec: SessionRecord, seat: number, resigned = false): RemovalOutcome | null {
   const s = rec.seats[seat];
   if (!s || s.out || ended(rec.phase)) return null;
   s.out = true;
   s.present = false;
   s.rejoinDeadline = null;
   const remaining = activeSeats(rec);
-  const anyPresent = remaining.some((i) => rec.seats[i]!.present);
+  const anyPresent = resigned || remaining.some((i) => rec.seats[i]!.present);
   if (remaining.length === 0 || (!anyPresent && rec.mode === "2p")) return { kind: "abandon" };
   if (remaining.length === 1) return { kind: "win", winner: remaining[0] };
   const resume = rec.phase === "paused" && remaining.every((i) => rec.seats[i]!.present);
   return { kind: "eliminate", abandon: !anyPresent, resume };
+}
+
+/** Seconds of actual play that make a match real even if nobody has scored yet (config.realMatchS overrides). */
+export const MIN_PLAYED_S = 10;
+
+/**
+ * Whether a match counts for ratings and wins (issue 12.3): it started playing and each side had
+ * the chance to play, shown by a point scored (a 4P ball nobody touched scores nothing) or MIN_PLAYED_S of play (`playedTicks`: the timeline
+ * only advances while playing). A resignation in the countdown or a lobby, or a no-show, is not a
+ * match: nobody gains rating or a win from it.
+ */
+export function realMatch(rec: SessionRecord, playedTicks: number, scores: readonly number[]): boolean {
+  if (rec.startedAt === null) return false;
+  return scores.some((s) => s > 0) || playedTicks >= (rec.config.realMatchS ?? MIN_PLAYED_S) * rec.config.tickHz;
 }
 
 export type CountdownStep = { kind: "start" } | { kind: "announce"; n: number } | { kind: "wait" };

@@ -9,10 +9,13 @@ import { LiveMatch } from "./live-match";
 import { LoopStats, type LoopStatsSnapshot } from "./loop-stats";
 import { alarmAction, plannedWake, type WakeReason } from "./next-wake";
 import type { SessionRecord } from "./record";
+import { afterFailure, resultPending } from "./retry";
 import { createSessionHooks } from "./session-hooks";
-import type { SocketAttachment } from "./session-messages";
+import { statusOf, type SocketAttachment } from "./session-messages";
 
 const RECORD_KEY = "session";
+/** Left behind by the clean-up: this game id was used and must never create a game again (issue 12.11). */
+const RETIRED_KEY = "retired";
 
 /**
  * The plumbing under a GameSession's lifecycle (game-session.ts): loading and rebuilding the live
@@ -20,6 +23,8 @@ const RECORD_KEY = "session";
  */
 export abstract class SessionBase extends DurableObject<Env> {
   protected rec: SessionRecord | null = null;
+  /** The game under this id was cleaned up: init refuses (a D1 row may be keyed by it). */
+  protected retired = false;
   protected live: LiveMatch | null = null;
   protected alarmAt: number | null = null;
   /** What the armed alarm is for (counted when it fires). */
@@ -37,6 +42,7 @@ export abstract class SessionBase extends DurableObject<Env> {
     this.room = new SocketRoom(ctx, "game", () => ({ gameId: this.rec?.gameId }));
     ctx.blockConcurrencyWhile(async () => {
       this.rec = (await ctx.storage.get<SessionRecord>(RECORD_KEY)) ?? null;
+      this.retired = (await ctx.storage.get<boolean>(RETIRED_KEY)) === true;
       this.alarmAt = await ctx.storage.getAlarm();
       if (this.rec) this.live = this.rebuild(this.rec);
     });
@@ -53,33 +59,56 @@ export abstract class SessionBase extends DurableObject<Env> {
     return live;
   }
 
-  /** D1 row and tournament report, each exactly once; failures are retried by the alarm. */
-  protected async completeAfterGame(): Promise<void> {
+  /**
+   * D1 row and tournament report, each exactly once. A failure keeps the game's storage (clean-up
+   * waits for resultPending to turn false) and schedules the next attempt on a capped exponential
+   * back-off kept in the record (retry.ts), so retries survive eviction and restarts.
+   */
+  protected async completeAfterGame(now: number): Promise<void> {
     const rec = this.rec!;
-    if (!rec.result) return;
-    let changed = false;
+    if (!resultPending(rec)) return;
+    let failed = false;
     if (!rec.recorded) {
       rec.recorded = this.hooks.recordResult ? await this.hooks.recordResult(rec) : true;
-      changed ||= rec.recorded;
+      failed ||= !rec.recorded;
     }
     if (!rec.reported && rec.tournament && this.hooks.reportResult) {
       try {
         await this.hooks.reportResult(rec);
-        rec.reported = changed = true;
+        rec.reported = true;
       } catch {
-        // logged by the hook; the alarm retries
+        failed = true; // logged by the hook
       }
     }
-    if (changed) await this.save();
+    if (failed) {
+      rec.retry = afterFailure(rec.retry, now);
+      this.hooks.onResultFailure?.();
+      this.hooks.log("warn", "game.result_retry", { gameId: rec.gameId, attempts: rec.retry.attempts, nextInMs: rec.retry.nextAt - now });
+    } else rec.retry = null;
+    await this.save();
+  }
+
+  /** Book-keeping of one alarm: how late it ran (stats, metrics); no alarm is armed any more. */
+  protected noteAlarm(now: number): void {
+    if (this.alarmAt !== null) {
+      this.stats.recordWake(now - this.alarmAt, 0, 0);
+      this.hooks.onAlarm?.(now - this.alarmAt);
+    }
+    this.stats.countAlarm(this.alarmWhy);
+    this.alarmAt = null;
+    this.alarmWhy = null;
   }
 
   protected async cleanup(): Promise<void> {
     for (const ws of this.room.sockets()) this.room.close(ws, CloseCode.gameGone, "game closed");
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    await this.ctx.storage.put(RETIRED_KEY, true);
+    this.retired = true;
     this.rec = null;
     this.live = null;
     this.alarmAt = null;
+    this.alarmWhy = null;
   }
 
 
@@ -155,6 +184,11 @@ export abstract class SessionBase extends DurableObject<Env> {
   async loopStats(): Promise<LoopStatsSnapshot & { gameId: string | null; phase: SessionPhase | null; driver: string; predictions: number; predictionSteps: number }> {
     return { ...this.stats.snapshot(), gameId: this.rec?.gameId ?? null, phase: this.rec?.phase ?? null, driver: "timeline",
       predictions: this.live?.predictions ?? 0, predictionSteps: this.live?.predictionSteps ?? 0 };
+  }
+
+  async status(): Promise<ReturnType<typeof statusOf>> {
+    if (!this.rec || !this.live) throw new Error("game not initialised");
+    return statusOf(this.rec, this.live, this.ctx.getWebSockets("spectator").length);
   }
 
   /** Test helper: the record and the live timeline. */

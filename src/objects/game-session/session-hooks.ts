@@ -62,7 +62,8 @@ export function createSessionHooks(env: Env): SessionHooks {
 
 async function writeMatchRow(env: Env, rec: SessionRecord): Promise<void> {
   const result = rec.result;
-  if (!result || result.reason === "abandoned" || result.winnerSeat === null) return;
+  // No row (no rating, no win) for a walkover that is not a real match (rules.realMatch).
+  if (!result || result.reason === "abandoned" || result.winnerSeat === null || result.rated === false) return;
   const winner = rec.seats[result.winnerSeat];
   if (!winner) return;
   const players = rec.seats.flatMap((s, seat) => (s ? [{ userId: s.userId, seat, side: s.side, score: result.scores[seat] ?? 0 }] : []));

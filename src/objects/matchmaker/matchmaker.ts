@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Mode } from "../../shared/engine/types";
 import { gameIdFromBytes } from "../../shared/ids";
+import { GAME_ID_USED } from "../game-session/rules";
 import type { LiveGame, PlayResult } from "../../shared/protocol/http";
 import type { SessionPhase } from "../../shared/protocol/messages";
 import { logEvent } from "../../observability/log";
@@ -199,9 +200,19 @@ export class Matchmaker extends DurableObject<Env> {
   }
 
   private async createGame(user: PlayerRef, mode: Mode, isPrivate: boolean, region: Region): Promise<PlayResult> {
-    const gameId = gameIdFromBytes(crypto.getRandomValues(new Uint8Array(8)));
-    const stub = this.session(gameId, region);
-    await stub.init({ gameId, mode, isPrivate });
+    // A fresh id each try: init refuses an id whose game was cleaned up (its D1 row keeps it).
+    let gameId = "";
+    let stub: ReturnType<typeof this.session> | null = null;
+    for (let attempt = 0; !stub; attempt++) {
+      gameId = gameIdFromBytes(crypto.getRandomValues(new Uint8Array(8)));
+      const candidate = this.session(gameId, region);
+      try {
+        await candidate.init({ gameId, mode, isPrivate });
+        stub = candidate;
+      } catch (err) {
+        if (attempt >= 2 || !String(err).includes(GAME_ID_USED)) throw err;
+      }
+    }
     const claim = await stub.claimSeat(user);
     if (!claim.ok) return claim;
     // Not awaited: the live shard's copy of the region serves join answers and the live list only,

@@ -4,6 +4,8 @@ import { CloseCode } from "../../shared/protocol/limits";
 import type { TournamentJoinResult } from "../../shared/protocol/http";
 import type { ChartMatch, TournamentChart, TournamentServerMessage } from "../../shared/protocol/tournament";
 import { sessionConfigFromVars } from "../game-session/config";
+import { GAME_ID_USED } from "../game-session/rules";
+import { afterFailure, RETRY_BASE_MS, type RetryState } from "../game-session/retry";
 import { logEvent } from "../../observability/log";
 import { SocketRoom, verifiedUser } from "../sockets/socket-room";
 import { recordTournamentCompleted, recordTournamentStarted } from "../../observability/metrics/tournament-metrics";
@@ -50,6 +52,13 @@ export interface TournamentRecord {
    * gone; no close may ever come). Absent in records written before it existed: the default.
    */
   hallSilentS?: number;
+  /**
+   * Matches whose game id is stored but whose game's init has not been confirmed (a crash or an
+   * error between the two): the alarm calls init again (idempotent by id) until it succeeds.
+   */
+  pendingInits?: MatchId[];
+  /** Back-off while the final status (conclude) or a pending init keeps failing (issue 12.2). */
+  retry?: RetryState | null;
 }
 
 export interface ResultReport {
@@ -179,7 +188,7 @@ export class Tournament extends DurableObject<Env> {
       rec.bracket.status = "cancelled";
       logEvent("info", "tournament.cancelled", { tournamentId: rec.id, reason: "empty" }, "tournament");
       await this.save();
-      await this.conclude();
+      await this.tryConclude(Date.now());
     } else {
       await this.save();
     }
@@ -210,7 +219,9 @@ export class Tournament extends DurableObject<Env> {
     await this.openReadyMatches(now);
     await this.save();
     this.broadcastChart();
-    if (isOver(rec.bracket)) await this.conclude();
+    // The result is applied and saved: a failing D1 write of the final status must not undo the
+    // acknowledgement; the alarm retries it (a stuck bracket heals itself).
+    if (isOver(rec.bracket)) await this.tryConclude(now);
     await this.scheduleAlarm();
     return outcome;
   }
@@ -280,19 +291,50 @@ export class Tournament extends DurableObject<Env> {
     const rec = this.rec;
     if (!rec) return;
     const now = Date.now();
-    this.closeSilentHallSockets(now);
-    if (rec.bracket.status === "open" && rec.idleDeadline !== null && rec.idleDeadline <= now && this.presentUsers().size === 0) {
-      rec.bracket.status = "cancelled";
-      logEvent("info", "tournament.cancelled", { tournamentId: rec.id, reason: "idle" }, "tournament");
+    // Whatever fails below, the record is saved and the next alarm armed (finally): a throw
+    // here must never leave the bracket without a wake.
+    try {
+      this.closeSilentHallSockets(now);
+      if (rec.bracket.status === "open" && rec.idleDeadline !== null && rec.idleDeadline <= now && this.presentUsers().size === 0) {
+        rec.bracket.status = "cancelled";
+        logEvent("info", "tournament.cancelled", { tournamentId: rec.id, reason: "idle" }, "tournament");
+        await this.save();
+      }
+      for (const m of rec.bracket.matches) {
+        if (m.status === "waiting" && m.hallDeadline !== null && m.hallDeadline <= now) await this.createMatchGame(m, now);
+      }
+      const initsOk = await this.retryPendingInits(now);
+      const concluded = rec.recorded || !isOver(rec.bracket) || (await this.tryConclude(now));
+      if (initsOk && concluded) rec.retry = null;
+    } finally {
       await this.save();
+      await this.scheduleAlarm();
+    }
+  }
+
+  /** Calls init again for every match whose game was never confirmed created. True when none is left. */
+  private async retryPendingInits(now: number): Promise<boolean> {
+    const rec = this.rec!;
+    for (const id of [...(rec.pendingInits ?? [])]) {
+      const m = rec.bracket.matches.find((x) => x.id === id);
+      if (!m || m.status !== "ready" || !m.gameId) rec.pendingInits = (rec.pendingInits ?? []).filter((x) => x !== id);
+      else await this.initMatchGame(m, now);
+    }
+    return (rec.pendingInits ?? []).length === 0;
+  }
+
+  /** conclude(), its failure logged and turned into a back-off retry by the alarm. True when recorded. */
+  private async tryConclude(now: number): Promise<boolean> {
+    try {
       await this.conclude();
+      return true;
+    } catch (err) {
+      const rec = this.rec!;
+      rec.retry = afterFailure(rec.retry, now);
+      logEvent("error", "tournament.conclude_failed", { tournamentId: rec.id, attempts: rec.retry.attempts, error: err }, "tournament");
+      await this.save();
+      return false;
     }
-    for (const m of rec.bracket.matches) {
-      if (m.status === "waiting" && m.hallDeadline !== null && m.hallDeadline <= now) await this.createMatchGame(m, now);
-    }
-    if (!rec.recorded && isOver(rec.bracket)) await this.conclude();
-    await this.save();
-    await this.scheduleAlarm();
   }
 
   // ------------------------------------------------------------------ matches
@@ -322,26 +364,40 @@ export class Tournament extends DurableObject<Env> {
     const rec = this.rec!;
     if (m.status !== "waiting" || m.players[0] === null || m.players[1] === null) return;
     const gameId = gameIdFromBytes(crypto.getRandomValues(new Uint8Array(8)));
-    const reserved = m.players.map((id) => {
-      const p = rec.bracket.players.find((x) => x.userId === id)!;
-      return { userId: p.userId, username: p.username };
-    });
-    const stub = this.env.GAME_SESSION.get(this.env.GAME_SESSION.idFromName(gameId));
-    // The game id is stored before the game exists: a crash in between leaves a game nobody
-    // reports from, so a retry creates it under the same id (init is idempotent).
+    // The game id is stored before the game exists, marked pending: a crash or an error in
+    // between leaves it in pendingInits, and the alarm creates it under the same id (init is
+    // idempotent) until that succeeds.
     const rejoinS = rec.gameOverrides?.rejoinTimeoutS ?? sessionConfigFromVars(this.env, "2p").rejoinTimeoutS;
     m.gameId = gameId;
     m.status = "ready";
     m.hallDeadline = null;
     m.seatDeadline = now + rejoinS * 1000;
+    rec.pendingInits = [...(rec.pendingInits ?? []).filter((x) => x !== m.id), m.id];
     await this.save();
-    await stub.init({
-      gameId,
-      mode: "2p",
-      tournament: { tournamentId: rec.id, matchId: m.id },
-      reserved,
-      overrides: rec.gameOverrides ?? undefined,
+    await this.initMatchGame(m, now);
+  }
+
+  /** Creates (or confirms) a ready match's game; on success it leaves pendingInits and its players are told. */
+  private async initMatchGame(m: BracketMatch, now: number): Promise<void> {
+    const rec = this.rec!;
+    const gameId = m.gameId!;
+    const reserved = m.players.map((id) => {
+      const p = rec.bracket.players.find((x) => x.userId === id)!;
+      return { userId: p.userId, username: p.username };
     });
+    try {
+      const stub = this.env.GAME_SESSION.get(this.env.GAME_SESSION.idFromName(gameId));
+      await stub.init({ gameId, mode: "2p", tournament: { tournamentId: rec.id, matchId: m.id }, reserved, overrides: rec.gameOverrides ?? undefined });
+    } catch (err) {
+      rec.retry = afterFailure(rec.retry, now);
+      // The id's game was cleaned up (ids are never reused): the next try mints another.
+      if (String(err).includes(GAME_ID_USED)) m.gameId = gameIdFromBytes(crypto.getRandomValues(new Uint8Array(8)));
+      logEvent("error", "tournament.game_init_failed", { tournamentId: rec.id, gameId, matchId: m.id, attempts: rec.retry.attempts, error: err }, "tournament");
+      await this.save();
+      return;
+    }
+    rec.pendingInits = (rec.pendingInits ?? []).filter((x) => x !== m.id);
+    await this.save();
     logEvent("info", "tournament.match_ready", { tournamentId: rec.id, gameId, matchId: m.id }, "tournament");
     for (const id of m.players) if (id) this.sendMatchReady(m, id);
     this.broadcastChart();
@@ -393,7 +449,8 @@ export class Tournament extends DurableObject<Env> {
     let at = Infinity;
     if (rec.bracket.status === "open" && rec.idleDeadline !== null) at = Math.min(at, rec.idleDeadline);
     for (const m of rec.bracket.matches) if (m.status === "waiting" && m.hallDeadline !== null) at = Math.min(at, m.hallDeadline);
-    if (!rec.recorded && isOver(rec.bracket)) at = Math.min(at, Date.now() + 2_000);
+    // Owed work (the final status, a game never confirmed created) on its back-off (issue 12.2).
+    if ((!rec.recorded && isOver(rec.bracket)) || (rec.pendingInits ?? []).length > 0) at = Math.min(at, rec.retry?.nextAt ?? Date.now() + RETRY_BASE_MS);
     if (at === Infinity) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(at);
   }

@@ -82,6 +82,14 @@ export const METRICS: readonly MetricDef[] = [
   { name: "pong_games_active", type: "gauge", help: "Games started and not yet over (playing, paused or in a resume countdown).", labels: { mode: enumLabel(...MODES) }, aggregation: "sum" },
   { name: "pong_lobbies_open", type: "gauge", help: "Games waiting for players (not started).", labels: { mode: enumLabel(...MODES) }, aggregation: "sum" },
   { name: "pong_players_connected", type: "gauge", help: "Seated players currently connected to a live game (players online).", labels: { mode: enumLabel(...MODES) }, aggregation: "sum" },
+  {
+    name: "pong_results_pending",
+    type: "gauge",
+    help: "Finished games whose result is not yet durably recorded (D1 match row, or tournament report): their storage is kept and the write retried with back-off.",
+    labels: { mode: enumLabel(...MODES) },
+    aggregation: "sum",
+  },
+  { name: "pong_results_record_failures_total", type: "counter", help: "Failed attempts to record a finished game's result in D1 or report it to its tournament (each is retried).", labels: {} },
   { name: "pong_rejoin_attempts_total", type: "counter", help: "Rejoin windows by outcome: rejoined in time, or expired (forfeit / player out).", labels: { outcome: enumLabel(...REJOIN_OUTCOMES) } },
   {
     name: "pong_tick_lateness_seconds",

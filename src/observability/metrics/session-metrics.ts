@@ -63,6 +63,11 @@ export interface SessionSnapshot {
   phase: string;
   startedAt: number | null;
   seats: readonly ({ present: boolean; out: boolean } | null)[];
+  /** Result bookkeeping (issue 12.2): a finished game whose D1 row or tournament report is still owed. */
+  result?: unknown;
+  recorded?: boolean;
+  reported?: boolean;
+  tournament?: unknown;
 }
 
 /**
@@ -82,6 +87,7 @@ export interface SessionMetricsHooks {
   onSocketClose(reason: CloseReason): void;
   onDesync(): void;
   onWake(): void;
+  onResultFailure(): void;
   onSaved(rec: SessionSnapshot): void;
 }
 
@@ -98,6 +104,7 @@ export class SessionMetrics {
   private tickCount = 0;
   private wakes = 0;
   private desyncs = 0;
+  private resultFailures = 0;
   private conns = new Float64Array(SOCKET_ROLES.length);
   private closes = new Float64Array(SOCKET_CLOSE_REASONS.length);
   private recvMsgs = new Float64Array(RECEIVE_OUTCOMES.length);
@@ -112,6 +119,8 @@ export class SessionMetrics {
   private active: number | null = null;
   private lobby: number | null = null;
   private players: number | null = null;
+  /** 1 while this game's result is not yet durably recorded (pong_results_pending). */
+  private resultsPending: number | null = null;
   /** Exact open-socket count when known (after a broadcast to every socket), else null. */
   private socketsAbs: number | null = null;
   /** Net opens minus closes not yet reported while the exact count is unknown. */
@@ -199,6 +208,11 @@ export class SessionMetrics {
         this.gaugesDirty = true;
       }
     },
+    onResultFailure: () => {
+      this.resultFailures += 1;
+      this.counted = true;
+      this.flushSoon();
+    },
     onDesync: () => {
       this.desyncs += 1;
       this.counted = true;
@@ -246,6 +260,11 @@ export class SessionMetrics {
     let players = 0;
     if (!ended) for (const s of rec.seats) if (s && s.present && !s.out) players += 1;
     this.setGauges(active, lobby, players);
+    const pending = ended && rec.result != null && (rec.recorded === false || (rec.tournament != null && rec.reported === false)) ? 1 : 0;
+    if (this.resultsPending !== pending) {
+      this.resultsPending = pending;
+      this.gaugesDirty = true;
+    }
     // A changed gauge (phase, presence, or one held back until the game id was known) goes now;
     // a checkpoint that changed nothing (a point scored) only if a report is due anyway.
     if (this.gaugesDirty || this.now() - this.lastFlush >= TICK_FLUSH_MS) this.flushSoon();
@@ -292,6 +311,7 @@ export class SessionMetrics {
         if (this.active !== null) this.pending.setGauge("pong_games_active", l, this.active);
         if (this.lobby !== null) this.pending.setGauge("pong_lobbies_open", l, this.lobby);
         if (this.players !== null) this.pending.setGauge("pong_players_connected", l, this.players);
+        if (this.resultsPending !== null) this.pending.setGauge("pong_results_pending", l, this.resultsPending);
         if (this.socketsAbs !== null) this.pending.setGauge("pong_websockets_open", {}, this.socketsAbs);
         else if (this.socketDelta !== 0) {
           socketDeltaSent = this.socketDelta;
@@ -344,6 +364,7 @@ export class SessionMetrics {
     REJOIN_OUTCOMES.forEach((outcome, i) => this.rejoin[i] && p.inc("pong_rejoin_attempts_total", { outcome }, this.rejoin[i]));
     if (this.tickCount) p.addHistogram("pong_tick_lateness_seconds", {}, this.tickBuckets, this.tickSum, this.tickCount);
     if (this.desyncs) p.inc("pong_game_desyncs_total", {}, this.desyncs);
+    if (this.resultFailures) p.inc("pong_results_record_failures_total", {}, this.resultFailures);
     if (this.wakes) p.inc("pong_game_object_wakes_total", {}, this.wakes);
     SOCKET_ROLES.forEach((role, i) => this.conns[i] && p.inc("pong_websocket_connections_total", { role }, this.conns[i]));
     SOCKET_CLOSE_REASONS.forEach((reason, i) => this.closes[i] && p.inc("pong_websocket_closes_total", { reason }, this.closes[i]));
@@ -359,6 +380,7 @@ export class SessionMetrics {
     this.tickSum = 0;
     this.tickCount = 0;
     this.desyncs = 0;
+    this.resultFailures = 0;
     this.wakes = 0;
   }
 }

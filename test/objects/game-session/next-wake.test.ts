@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { alarmAction, CHECKPOINT_EVERY_MS, nextWake, plannedWake, RESULT_RETRY_MS, type LiveTimes } from "../../../src/objects/game-session/next-wake";
+import { alarmAction, CHECKPOINT_EVERY_MS, nextWake, plannedWake, type LiveTimes } from "../../../src/objects/game-session/next-wake";
+import { afterFailure, RETRY_BASE_MS } from "../../../src/objects/game-session/retry";
 import { sessionConfigFromVars } from "../../../src/objects/game-session/config";
 import type { SessionRecord } from "../../../src/objects/game-session/record";
 import * as rules from "../../../src/objects/game-session/rules";
@@ -18,8 +19,8 @@ function rec(): SessionRecord {
 
 function inPlay(): SessionRecord {
   const r = rec();
-  rules.seatConnected(r, 0);
-  rules.seatConnected(r, 1);
+  rules.seatConnected(r, 0, NOW);
+  rules.seatConnected(r, 1, NOW);
   r.phase = "playing";
   r.checkpointAt = NOW;
   return r;
@@ -34,7 +35,7 @@ describe("nextWake", () => {
     r.seats[0]!.rejoinDeadline = null;
     r.seats[1]!.rejoinDeadline = null;
     expect(nextWake(r, NONE, NOW)).toBe(r.idleDeadline);
-    rules.seatConnected(r, 0);
+    rules.seatConnected(r, 0, NOW);
     expect(nextWake(r, NONE, NOW)).toBeNull(); // someone waits in the lobby: nothing is due
   });
 
@@ -71,13 +72,27 @@ describe("nextWake", () => {
   it("after the end: retries an unrecorded or unreported result soon, otherwise wakes only to clean up", () => {
     const r = inPlay();
     rules.endRecord(r, "finished", NOW);
-    expect(nextWake(r, NONE, NOW)).toBe(NOW + RESULT_RETRY_MS);
+    r.result = { winnerSeat: 0, scores: [1, 0], reason: "normal" };
+    expect(plannedWake(r, NONE, NOW)).toEqual({ at: NOW + RETRY_BASE_MS, why: "result" });
     r.recorded = true;
+    expect(plannedWake(r, NONE, NOW)?.why).toBe("cleanup");
     expect(nextWake(r, NONE, NOW)).toBe(r.cleanupAt);
     r.tournament = { tournamentId: "T", matchId: "sf1" };
-    expect(nextWake(r, NONE, NOW)).toBe(NOW + RESULT_RETRY_MS);
+    expect(nextWake(r, NONE, NOW)).toBe(NOW + RETRY_BASE_MS);
     r.reported = true;
     expect(nextWake(r, NONE, NOW)).toBe(r.cleanupAt);
+  });
+
+  it("after failures: the retry follows the stored back-off, never the clean-up (nothing deleted before it is recorded)", () => {
+    const r = inPlay();
+    rules.endRecord(r, "finished", NOW);
+    r.result = { winnerSeat: 0, scores: [1, 0], reason: "normal" };
+    r.retry = afterFailure(afterFailure(null, NOW), NOW);
+    expect(nextWake(r, NONE, NOW)).toBe(NOW + 2 * RETRY_BASE_MS);
+    // Past the clean-up time the owed result still wins.
+    const later = r.cleanupAt! + 1;
+    r.retry = afterFailure(r.retry, later);
+    expect(nextWake(r, NONE, later)).toBe(later + 4 * RETRY_BASE_MS);
   });
 });
 

@@ -20,7 +20,7 @@ function playing(mode: "2p" | "4p" = "2p"): SessionRecord {
   const rec = lobby(mode);
   const ids = mode === "2p" ? ["a", "b"] : ["a", "b", "c", "d"];
   ids.forEach((id) => rules.claimSeat(rec, user(id), NOW));
-  ids.forEach((_, seat) => rules.seatConnected(rec, seat));
+  ids.forEach((_, seat) => rules.seatConnected(rec, seat, NOW));
   rec.phase = "playing";
   return rec;
 }
@@ -48,8 +48,8 @@ describe("seats", () => {
     const rec = lobby();
     rules.claimSeat(rec, user("a"), NOW);
     rules.claimSeat(rec, user("b"), NOW);
-    expect(rules.seatConnected(rec, 0)).toEqual({ announce: "joined", countdown: null });
-    expect(rules.seatConnected(rec, 1)).toEqual({ announce: "joined", countdown: "start" });
+    expect(rules.seatConnected(rec, 0, NOW)).toEqual({ announce: "joined", countdown: null });
+    expect(rules.seatConnected(rec, 1, NOW)).toEqual({ announce: "joined", countdown: "start" });
   });
 
   it("pauses a running match when a player goes, and resumes with a countdown when they are back", () => {
@@ -59,13 +59,13 @@ describe("seats", () => {
     expect(rec.phase).toBe("paused");
     expect(rec.seats[1]!.rejoinDeadline).toBe(NOW + 30_000);
     expect(rules.seatAway(rec, 1, NOW)).toBeNull(); // already away
-    expect(rules.seatConnected(rec, 1)).toEqual({ announce: "rejoined", countdown: "resume" });
+    expect(rules.seatConnected(rec, 1, NOW)).toEqual({ announce: "rejoined", countdown: "resume" });
   });
 
   it("gives a lobby leaver only the lobby grace, starts the idle clock when the lobby empties, then frees the seat", () => {
     const rec = lobby();
     rules.claimSeat(rec, user("a"), NOW);
-    rules.seatConnected(rec, 0);
+    rules.seatConnected(rec, 0, NOW);
     const away = rules.seatAway(rec, 0, NOW)!;
     expect(away).toMatchObject({ windowS: 10, paused: false });
     expect(rec.idleDeadline).toBe(NOW + rec.config.lobbyIdleS * 1000);
@@ -102,6 +102,15 @@ describe("removing a seat", () => {
     expect(rules.removeSeat(rec, 1)).toEqual({ kind: "win", winner: 0 });
   });
 
+  it("a resignation hands the match to an absent opponent (issue 12.4); an expiry with both gone still abandons", () => {
+    const rec = playing();
+    rules.seatAway(rec, 1, NOW);
+    expect(rules.removeSeat(rec, 0, true)).toEqual({ kind: "win", winner: 1 });
+    const four = playing("4p");
+    for (const seat of [1, 2, 3]) rules.seatAway(four, seat, NOW);
+    expect(rules.removeSeat(four, 0, true)).toEqual({ kind: "eliminate", abandon: false, resume: false });
+  });
+
   it("4P with nobody left here: eliminated, then abandoned", () => {
     const rec = playing("4p");
     for (const seat of [1, 2, 3]) rules.seatAway(rec, seat, NOW);
@@ -131,5 +140,39 @@ describe("countdown and the end", () => {
     expect(rec).toMatchObject({ phase: "finished", clock: null, countdown: null, endedAt: NOW, cleanupAt: NOW + rec.config.cleanupGraceS * 1000 });
     expect(rules.expiredSeats(rec, NOW + 1e9)).toEqual([]);
     expect(rules.removeSeat(rec, 1)).toBeNull();
+  });
+});
+
+describe("what counts as a match (issue 12.3)", () => {
+  it("needs the match to have started, and a point scored or MIN_PLAYED_S of play", () => {
+    const rec = playing();
+    const hz = rec.config.tickHz;
+    expect(rules.realMatch(rec, 10 * hz, [1, 0])).toBe(false); // never started (countdown, lobby)
+    rec.startedAt = NOW;
+    expect(rules.realMatch(rec, 0, [0, 0])).toBe(false); // resigned at the first serve
+    expect(rules.realMatch(rec, rules.MIN_PLAYED_S * hz - 1, [0, 0])).toBe(false);
+    expect(rules.realMatch(rec, rules.MIN_PLAYED_S * hz, [0, 0])).toBe(true);
+    expect(rules.realMatch(rec, 30, [0, 1])).toBe(true);
+  });
+});
+
+describe("the away budget (issue 12.7)", () => {
+  it("each drop of a started match gets the rest of one budget, capped by the window; a lobby drop does not spend it", () => {
+    const rec = playing("4p");
+    rec.config.awayBudgetS = 45;
+    expect(rules.seatAway(rec, 1, NOW)?.windowS).toBe(30);
+    rules.seatConnected(rec, 1, NOW + 20_000);
+    rec.phase = "playing";
+    expect(rules.seatAway(rec, 1, NOW + 30_000)?.windowS).toBe(25);
+    rules.seatConnected(rec, 1, NOW + 55_000);
+    rec.phase = "playing";
+    const spent = rules.seatAway(rec, 1, NOW + 60_000)!;
+    expect(spent.windowS).toBe(0);
+    expect(rules.expiredSeats(rec, NOW + 60_000)).toEqual([1]);
+    const open = lobby();
+    open.config.awayBudgetS = 1;
+    rules.claimSeat(open, user("a"), NOW);
+    rules.seatConnected(open, 0, NOW);
+    expect(rules.seatAway(open, 0, NOW)?.windowS).toBe(10);
   });
 });

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { afterFailure, resultPending, RETRY_BASE_MS, RETRY_MAX_MS, retryDelayMs } from "../../../src/objects/game-session/retry";
+
+describe("result retry back-off", () => {
+  it("doubles from the base and is capped", () => {
+    expect(retryDelayMs(1)).toBe(RETRY_BASE_MS);
+    expect(retryDelayMs(2)).toBe(2 * RETRY_BASE_MS);
+    expect(retryDelayMs(5)).toBe(16 * RETRY_BASE_MS);
+    expect(retryDelayMs(40)).toBe(RETRY_MAX_MS);
+    expect(retryDelayMs(1000)).toBe(RETRY_MAX_MS);
+  });
+
+  it("counts failures from the stored state", () => {
+    const a = afterFailure(null, 100);
+    expect(a).toEqual({ attempts: 1, nextAt: 100 + RETRY_BASE_MS });
+    expect(afterFailure(a, 1000)).toEqual({ attempts: 2, nextAt: 1000 + 2 * RETRY_BASE_MS });
+  });
+
+  it("a result is owed until the D1 row is written and, for a tournament game, the report acknowledged", () => {
+    const base = { phase: "finished" as const, result: { winnerSeat: 0, scores: [1, 0], reason: "normal" as const }, recorded: false, reported: false, tournament: null };
+    expect(resultPending(base)).toBe(true);
+    expect(resultPending({ ...base, recorded: true })).toBe(false);
+    expect(resultPending({ ...base, recorded: true, tournament: { tournamentId: "T", matchId: "sf1" } })).toBe(true);
+    expect(resultPending({ ...base, phase: "playing" })).toBe(false);
+    expect(resultPending({ ...base, phase: "abandoned", recorded: true, tournament: { tournamentId: "T", matchId: "sf1" } })).toBe(true);
+  });
+});
