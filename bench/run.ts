@@ -1,10 +1,10 @@
 /**
  * Bench entry point (`npm run bench`). Runs the bench parts and rewrites their sections of
- * docs/benchmarks.md. Parts: engine, load, tournament, client (default), profile, ab and scale (on demand). Options:
+ * docs/benchmarks.md. Parts: engine, load, flood, tournament, client (default), profile, ab and scale (on demand). Options:
  *   --only engine[,load]    run only these parts
  *   --duration-ms N         engine: measured time per row (default 2000)
  *   --warmup-ms N           engine: warm-up per row (default 500)
- *   --matches 50,100,300    load: N concurrent 2P matches per ladder step (default 50,100,200,300,400)
+ *   --matches 50,100,300    load: N concurrent 2P matches per ladder step (default 50,100,200,300,400); flood: the first is its N (default 20)
  *   --seconds S             load: measured window per step (default 10)
  *   --warmup S              load: seconds between the last game start and the window (default 3)
  *   --bot-procs P           load: bot processes (default 2)
@@ -38,6 +38,7 @@ import { renderLoadJson, runLoadBench, type LoadOptions } from "./load/index";
 import { runAb } from "./load/ab";
 import { runProfile } from "./load/profile";
 import { runTournamentWait } from "./load/tournament";
+import { runFloodBench } from "./load/flood";
 import { runScaleBench } from "./scale/index";
 import { stopAllDevServers } from "./load/server";
 import { machineLine } from "./machine";
@@ -66,13 +67,14 @@ const PARTS: Record<string, Part> = {
     return (await runAb({ revs: o.abRevs, names: o.abNames, matches: o.matches, rounds: o.rounds, seconds: o.seconds, deflate: o.deflate, label: o.label })).markdown;
   },
   tournament: async () => (await runTournamentWait()).markdown,
+  flood: async (o) => (await runFloodBench({ matches: o.matches?.[0], seconds: o.seconds })).markdown,
   client: async () => (await runClientBench()).markdown,
   profile: async (o) => (await runProfile({ ...o, deflate: o.deflate, label: o.label })).markdown,
   scale: async () => (await runScaleBench()).markdown,
 };
 
 /** Parts run when --only is not given (profile and ab are on demand: slow, or needing arguments). */
-const DEFAULT_PARTS = ["engine", "load", "tournament", "client"];
+const DEFAULT_PARTS = ["engine", "load", "flood", "tournament", "client"];
 
 /** The docs section a part writes (load runs may be kept apart with --section). */
 const sectionOf = (part: string, o: PartOptions) => ((part === "load" || part === "ab") && o.section ? o.section : part);

@@ -37,8 +37,8 @@ export interface StepOptions {
   floorInputsPerS: number;
   metricsToken: string;
   log: (line: string) => void;
-  /** Called right after the measured window opens / before it closes (e.g. a CPU profile). */
-  onWindowStart?: () => Promise<void>;
+  /** Called right after the measured window opens / before it closes (e.g. a CPU profile, a flood). */
+  onWindowStart?: (gameIds: string[]) => Promise<void>;
   onWindowStop?: () => Promise<void>;
 }
 
@@ -98,6 +98,8 @@ export interface StepResult {
   };
   client: {
     relay: Quantiles;
+    /** The same, per bot process (match i is played by process i % P): a subset of matches alone. */
+    relayByProc: Quantiles[];
     pointLate: Quantiles;
     inputsSent: number;
     inputsUnrelayed: number;
@@ -350,7 +352,7 @@ export async function runStep(server: DevServer, api: Api | null, accounts: Acco
     const cpu0 = readCpu(server, groupPids, procs);
     procs.forEach((p) => p.send({ type: "window-start" }));
     await Promise.all(procs.map((p) => p.next("window-started")));
-    await o.onWindowStart?.();
+    await o.onWindowStart?.(gameIds);
     await sleep(o.seconds * 1000);
     await o.onWindowStop?.();
     procs.forEach((p) => p.send({ type: "window-stop" }));
@@ -541,6 +543,7 @@ function summarize(o: StepOptions, r: Raw): StepResult {
     },
     client: {
       relay: q(relay),
+      relayByProc: r.windowReports.map((rep) => q(Hist.from(rep.window!.relay))),
       pointLate: q(pointLate),
       inputsSent: w.inputsSent,
       inputsUnrelayed: w.inputsUnrelayed,

@@ -2,6 +2,7 @@ import { evictDurableObject, runDurableObjectAlarm, SELF } from "cloudflare:test
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { GameClient, goSilentWhileOtherPings, players, sessionStub, startGame } from "./client";
+import { FLOOD_BAR_MS } from "../../src/shared/protocol/limits";
 
 const FAST = { winScore: 1, countdownS: 1 };
 
@@ -433,6 +434,17 @@ describe("bad input", () => {
     expect((await sessionStub(gameId).status()).phase).toBe("playing");
     const stats = await sessionStub(gameId).loopStats();
     expect(stats.messagesIn).toBeLessThan(200);
+    // The flooder cannot buy a fresh budget by reconnecting: barred for FLOOD_BAR_MS, told when to retry.
+    const again = await SELF.fetch(`http://example.com/ws/game/${gameId}`, { headers: { Upgrade: "websocket", Authorization: `Bearer ${users[2].token}` } });
+    expect(again.status).toBe(429);
+    const retry = Number(again.headers.get("Retry-After"));
+    expect(retry).toBeGreaterThan(0);
+    expect(retry).toBeLessThanOrEqual(FLOOD_BAR_MS / 1000);
+    expect(await again.text()).toMatch(/try again in \d+ s/);
+    // Nobody else is barred: the honest player reconnects (replacing its socket) at once.
+    const a2 = await GameClient.connect(gameId, users[0]);
+    await a2.next("welcome");
+    a2.close();
     for (const c of clients) c.close();
   }, 20_000);
 

@@ -202,6 +202,18 @@ describe("a tournament", () => {
     for (const c of [h1, back]) c.close();
   }, 20_000);
 
+  it("closes a flooding hall socket with 1008 and refuses its user's new hall sockets for a while (429); others are unaffected", async () => {
+    const { id, users, halls } = await setup();
+    for (let i = 0; i < 400; i++) halls[0].sendRaw("{bad");
+    expect((await halls[0].waitClosed()).code).toBe(1008);
+    const again = await SELF.fetch(`http://example.com/ws/tournament/${id}`, { headers: { Upgrade: "websocket", Authorization: `Bearer ${users[0].token}` } });
+    expect(again.status).toBe(429);
+    expect(Number(again.headers.get("Retry-After"))).toBeGreaterThan(0);
+    const other = await GameClient.connectPath(`/ws/tournament/${id}`, users[1]);
+    await other.next("tournament_chart");
+    for (const c of [...halls.slice(1), other]) c.close();
+  }, 20_000);
+
   it("cancels an open tournament as soon as its last player leaves", async () => {
     const [a] = await players(1);
     const created = await (await api("/api/tournaments", a.token, "POST", { name: "Lonely" })).json<{ tournamentId: string }>();

@@ -90,6 +90,8 @@ export class GameSession extends SessionBase {
     }
     const user = verifiedUser(request);
     if (!user) return new Response("missing user", { status: 400 });
+    const barred = this.room.refusal(user.userId, now);
+    if (barred) return barred;
     await this.catchUp(now);
     const seat = rules.seatOf(rec, user.userId);
     // An eliminated 4P player (out) comes back as a spectator, never as a rejoin (issue 12.11).

@@ -4,11 +4,13 @@
  * send/broadcast that never throw, the heartbeat judged from the runtime's auto-response
  * timestamps (the object is not woken by pings), and ONE frame budget per socket that counts every
  * frame before anything else looks at it (issue 12: frames that skipped the limiter could freeze a
- * match). Past the budget, or over the size limit, the socket is closed and the close is logged.
+ * match). Past the budget, or over the size limit, the socket is closed and the close is logged,
+ * and its user is refused new sockets for a while (`refusal`, FLOOD_BAR_MS).
  */
 import { CloseCode, MAX_CLIENT_FRAME_BYTES, PING_TEXT, PONG_TEXT } from "../../shared/protocol/limits";
 import { frameBytes } from "../../shared/protocol/messages";
 import { logEvent } from "../../observability/log";
+import { FloodBar } from "./flood-bar";
 import { FrameBudget } from "./frame-budget";
 
 export interface VerifiedUser {
@@ -31,6 +33,7 @@ export type Admission = "ok" | "closing" | "too_large" | "over_budget";
 
 export class SocketRoom<A extends VerifiedUser> {
   private readonly budgets = new Map<WebSocket, FrameBudget>();
+  private readonly bar = new FloodBar();
   /** Sockets we decided to close: frames they still deliver are ignored. */
   private readonly closing = new WeakSet<WebSocket>();
   /** `ctx.getWebSockets()` as last read (the runtime builds a fresh array each call); dropped on any open or close. */
@@ -78,14 +81,28 @@ export class SocketRoom<A extends VerifiedUser> {
     if (!budget.take(now)) {
       const att = this.attachment(ws);
       logEvent("warn", "ws.frame_budget", { ...this.logFields(), userId: att?.userId }, this.service);
+      if (att) this.bar.bar(att.userId, now);
       this.close(ws, CloseCode.policyViolation, "frame budget exceeded");
       return "over_budget";
     }
     if (frameBytes(raw) > MAX_CLIENT_FRAME_BYTES) {
+      const att = this.attachment(ws);
+      if (att) this.bar.bar(att.userId, now);
       this.close(ws, CloseCode.tooLarge, "frame too large");
       return "too_large";
     }
     return "ok";
+  }
+
+  /**
+   * The answer to an upgrade from a user barred for flooding (429, Retry-After), or null. Checked
+   * before anything else an upgrade costs (catching up, the welcome, a full state).
+   */
+  refusal(userId: string, now: number): Response | null {
+    const ms = this.bar.remainingMs(userId, now);
+    if (ms <= 0) return null;
+    const s = Math.ceil(ms / 1000);
+    return new Response(`closed for too many frames; try again in ${s} s`, { status: 429, headers: { "Retry-After": String(s) } });
   }
 
   /** Serializes `msg` (JSON unless already a string or bytes) and sends it; a closing socket is ignored. Returns the bytes sent. */

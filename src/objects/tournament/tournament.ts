@@ -235,6 +235,8 @@ export class Tournament extends DurableObject<Env> {
     const user = verifiedUser(request);
     if (!user) return new Response("missing user", { status: 400 });
     const { userId, username } = user;
+    const barred = this.room.refusal(userId, Date.now());
+    if (barred) return barred;
 
     // Presence decides who gets Go To Match: a player whose line died silently is not here.
     this.closeSilentHallSockets(Date.now());
