@@ -702,6 +702,7 @@ describe("Grafana provisioning and dashboards", () => {
       "pong_log_forwarder_events_total",
       "pong_game_desyncs_total",
       "pong_rejoin_attempts_total",
+      "pong_player_forfeits_total",
       "pong_websocket_closes_total",
       "pong_results_pending",
       "pong_results_record_failures_total",

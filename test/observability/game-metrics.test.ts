@@ -108,6 +108,8 @@ describe("a 2P match as seen in /metrics", () => {
     expect(d("pong_rejoin_attempts_total", { outcome: "rejoined" })).toBe(1);
     expect(d("pong_rejoin_attempts_total", { outcome: "expired" })).toBe(1);
     expect(d("pong_games_finished_total", { mode: "2p", reason: "forfeit" })).toBe(1);
+    expect(d("pong_player_forfeits_total", { mode: "2p", reason: "window_expired" })).toBe(1);
+    expect(d("pong_player_forfeits_total")).toBe(1);
     expect(d("pong_websocket_rejections_total", { reason: "unauthorized", kind: "game" })).toBe(1);
     expect(d("pong_websocket_connections_total", { role: "player" })).toBe(3);
     expect(value(after, "pong_games_active")).toBe(value(before, "pong_games_active"));

@@ -183,6 +183,20 @@ describe("the socket gauge", () => {
     expect(counter(reports, "pong_game_desyncs_total")).toBe(2);
   });
 
+  it("counts players taken out of a match by mode and reason, reported at once", async () => {
+    const { env, reports } = fakeEnv();
+    const m = new SessionMetrics(env);
+    m.hooks.onForfeit("2p", "window_expired");
+    m.hooks.onForfeit("4p", "resigned");
+    m.hooks.onForfeit("4p", "resigned");
+    m.hooks.onForfeit("4p", "away_budget");
+    await settle();
+    expect(counter(reports, "pong_player_forfeits_total", { mode: "2p", reason: "window_expired" })).toBe(1);
+    expect(counter(reports, "pong_player_forfeits_total", { mode: "4p", reason: "resigned" })).toBe(2);
+    expect(counter(reports, "pong_player_forfeits_total", { mode: "4p", reason: "away_budget" })).toBe(1);
+    expect(counter(reports, "pong_player_forfeits_total")).toBe(4);
+  });
+
   it("takes the exact count from a frame sent to every socket (a woken instance starts from deltas)", async () => {
     const { env, reports } = fakeEnv();
     const m = new SessionMetrics(env);

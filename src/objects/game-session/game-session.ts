@@ -315,7 +315,7 @@ export class GameSession extends SessionBase {
     if (rules.expiryAction(rec) === "free_seat") return this.freeLobbySeat(seat, now);
     this.hooks.onRejoin?.("expired");
     this.hooks.log("info", "player.forfeited", { gameId: rec.gameId, userId: rec.seats[seat]!.userId, mode: rec.mode });
-    await this.remove(seat, now, "timeout");
+    await this.remove(seat, now, rules.forfeitCause(rec, seat));
   }
 
   private async freeLobbySeat(seat: number, now: number): Promise<void> {
@@ -327,7 +327,7 @@ export class GameSession extends SessionBase {
   }
 
   /** Takes a seat out (window expired, no-show, resignation); rules.removeSeat says what follows. */
-  private async remove(seat: number, now: number, why: "timeout" | "resigned"): Promise<void> {
+  private async remove(seat: number, now: number, why: "window_expired" | "away_budget" | "no_show" | "resigned"): Promise<void> {
     const rec = this.rec!;
     const live = this.live!;
     await this.catchUp(now);
@@ -338,6 +338,7 @@ export class GameSession extends SessionBase {
     if (leaving || outcome) this.closeUser(s.userId, CloseCode.normal, leaving ? "left the lobby" : why === "resigned" ? "resigned" : "rejoin window expired", "out");
     if (leaving) return this.freeLobbySeat(seat, now);
     if (!outcome) return;
+    this.hooks.onForfeit?.(rec.mode, why);
     if (outcome.kind === "abandon") return this.abandon(now);
     // A walkover before a real match is no contest, except in a tournament (its bracket needs a winner; unrated).
     if (outcome.kind === "win" && !rec.tournament && !rules.realMatch(rec, live.tick, live.timeline.state.scores)) return this.abandon(now, true);

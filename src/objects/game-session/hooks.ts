@@ -19,6 +19,8 @@ export interface SessionHooks {
   onGameStarted?(mode: Mode): void;
   onGameOver?(mode: Mode, reason: string, durationS: number): void;
   onRejoin?(outcome: "rejoined" | "expired"): void;
+  /** A player was taken out of a match (whatever that did to the game). */
+  onForfeit?(mode: Mode, reason: "window_expired" | "away_budget" | "no_show" | "resigned"): void;
   /** Each alarm: how late it ran against the time it was set for (a predicted point, a countdown second...). */
   onAlarm?(latenessMs: number): void;
   /** One frame sent to `sockets` sockets (serialized once, sent to all). */

@@ -42,6 +42,8 @@ export const SOCKET_CLOSE_REASONS = ["client", "error", "replaced", "game_over",
 export const RECEIVE_OUTCOMES = ["ok", "invalid", "dropped", "too_large"] as const;
 export const SEND_KINDS = ["binary", "json"] as const;
 export const REJOIN_OUTCOMES = ["rejoined", "expired"] as const;
+/** Why a player was taken out of a match (game-session rules.forfeitCause, or a resignation). */
+export const FORFEIT_REASONS = ["window_expired", "away_budget", "no_show", "resigned"] as const;
 export const WS_REJECT_REASONS = ["upgrade_required", "unauthorized", "forbidden_origin", "not_found", "other"] as const;
 export const WS_KINDS = ["game", "tournament", "other"] as const;
 export const LOGIN_OUTCOMES = ["success", "invalid_credentials", "rate_limited", "bad_request", "error"] as const;
@@ -91,6 +93,12 @@ export const METRICS: readonly MetricDef[] = [
   },
   { name: "pong_results_record_failures_total", type: "counter", help: "Failed attempts to record a finished game's result in D1 or report it to its tournament (each is retried).", labels: {} },
   { name: "pong_rejoin_attempts_total", type: "counter", help: "Rejoin windows by outcome: rejoined in time, or expired (forfeit / player out).", labels: { outcome: enumLabel(...REJOIN_OUTCOMES) } },
+  {
+    name: "pong_player_forfeits_total",
+    type: "counter",
+    help: "Players taken out of a started or reserved match, by why: window_expired (dropped, not back within the rejoin window), away_budget (the match's away budget ran out first), no_show (never connected to a reserved seat), resigned. What it did to the game (a win by forfeit, a 4P wall, no contest) is in pong_games_finished_total.",
+    labels: { mode: enumLabel(...MODES), reason: enumLabel(...FORFEIT_REASONS) },
+  },
   {
     name: "pong_tick_lateness_seconds",
     type: "histogram",
