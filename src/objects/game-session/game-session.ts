@@ -165,8 +165,7 @@ export class GameSession extends SessionBase {
       return void this.send(ws, { type: "input_refused", seq: msg.seq, stamp: msg.tick, code: out.kind, maxTick: out.maxTick, message });
     }
     // Relayed at once to everyone else; the sender already simulates it (unless it was moved).
-    const [size, n] = this.room.broadcast(encodeRelayInput(out.tick, att.seat, msg.dir), ws);
-    this.countSent(size, n, "binary");
+    this.relayInput(encodeRelayInput(out.tick, att.seat, msg.dir), ws, rec.mode, now);
     if (out.kind === "late") this.send(ws, { type: "input_moved", seq: msg.seq, stamp: msg.tick, tick: out.tick });
     const logged = logInput(att, rec.acks[att.seat], msg.seq, out.tick, msg.dir);
     this.room.setAttachment(ws, att);

@@ -31,6 +31,8 @@ export interface SessionHooks {
   onReceived?(bytes: number, outcome: "ok" | "invalid" | "dropped" | "too_large"): void;
   onSocketOpen?(role: "player" | "spectator"): void;
   onSocketClose?(reason: "client" | "error" | "replaced" | "game_over" | "too_large" | "abuse" | "out" | "heartbeat"): void;
+  /** A player's input was relayed to the others `heldMs` after its frame arrived. */
+  onInputRelayed?(mode: Mode, heldMs: number): void;
   /** A client reported a digest mismatch (and got a full sync). */
   onDesync?(): void;
   /** The object was (re)built in memory: new instance after eviction, restart or hibernation. */

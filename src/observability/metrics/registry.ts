@@ -57,6 +57,12 @@ export const FORWARDER_EVENT_OUTCOMES = ["sent", "dropped", "rejected"] as const
 export const GAME_DURATION_BUCKETS = [15, 30, 60, 90, 120, 180, 300, 600, 1200, 1800] as const;
 /** Seconds; the runtime clock moves in 1 ms steps, a 60 Hz tick is 16.7 ms. */
 export const TICK_LATENESS_BUCKETS = [0.001, 0.002, 0.004, 0.008, 0.016, 0.025, 0.05, 0.1, 0.25, 1] as const;
+/**
+ * Seconds. The runtime's clock moves in 1 ms steps and only across I/O, so a relay with no await
+ * before it measures 0 (the first bucket); the rest resolve one 60 Hz tick (16.7 ms: the other
+ * clients' predictions roll back one more step) and the 50-100 ms a player starts to feel.
+ */
+export const INPUT_RELAY_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.017, 0.025, 0.05, 0.1, 0.25, 1] as const;
 /** Seconds. */
 export const HTTP_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
@@ -111,6 +117,13 @@ export const METRICS: readonly MetricDef[] = [
     type: "counter",
     help: "Always 0 since the match timeline (issue 17): the fixed-rate loop that skipped ticks is gone. Kept until the dashboards drop it.",
     labels: {},
+  },
+  {
+    name: "pong_input_relay_latency_seconds",
+    type: "histogram",
+    help: "Time a player's input frame spent in its GameSession: from the frame's arrival to the binary relay that carries it to the other sockets (catching up, a point's checkpoint). Observed only when there was someone to relay to.",
+    labels: { mode: enumLabel(...MODES) },
+    buckets: INPUT_RELAY_BUCKETS,
   },
   { name: "pong_game_desyncs_total", type: "counter", help: "Clients that reported a digest mismatch with the server's timeline (each got a full sync).", labels: {} },
   { name: "pong_game_object_wakes_total", type: "counter", help: "GameSession instances built in memory (first use, after hibernation, eviction or restart).", labels: {} },
