@@ -152,7 +152,7 @@ describe("Prometheus", () => {
     // The brief: no scrape, error rate, tick lateness, forfeits, forwarder dropping, login failures.
     expect(exprs).toMatch(/up\{job=~"pong-worker/);
     // Issue 13: what players feel (desyncs, results waiting to be recorded, input relay latency).
-    for (const m of ["pong_http_requests_total", "pong_tick_lateness_seconds_bucket", "pong_games_finished_total", "pong_log_forwarder_events_total", "pong_auth_logins_total", "pong_game_desyncs_total", "pong_results_pending", "pong_input_relay_latency_seconds_bucket"]) {
+    for (const m of ["pong_http_requests_total", "pong_tick_lateness_seconds_bucket", "pong_games_finished_total", "pong_log_forwarder_events_total", "pong_auth_logins_total", "pong_game_desyncs_total", "pong_results_pending", "pong_input_relay_latency_seconds_bucket", "pong_log_forwarder_oldest_event_age_seconds"]) {
       expect(exprs).toContain(m);
     }
   });
@@ -707,6 +707,7 @@ describe("Grafana provisioning and dashboards", () => {
       "pong_results_pending",
       "pong_results_record_failures_total",
       "pong_input_relay_latency_seconds",
+      "pong_log_forwarder_oldest_event_age_seconds",
     ]) {
       expect(covered.has(m), `a panel shows ${m}`).toBe(true);
     }

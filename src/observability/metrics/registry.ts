@@ -26,10 +26,11 @@ export interface MetricDef {
   /** Histograms: upper bounds in ascending order (+Inf is implicit). */
   buckets?: readonly number[];
   /**
-   * Gauges: how values from many reporting objects combine. Every gauge here is "sum": each
-   * reporter owns a value that expires unless refreshed (see metrics-object.ts).
+   * Gauges: how values from many reporting objects combine. Each reporter owns a value that
+   * expires unless refreshed (see metrics-object.ts); "sum" adds them (counts: games, sockets),
+   * "max" takes the largest (an age or a lag: the worst reporter is the answer).
    */
-  aggregation?: "sum";
+  aggregation?: "sum" | "max";
 }
 
 const enumLabel = (...values: string[]): LabelSpec => ({ values });
@@ -174,6 +175,13 @@ export const METRICS: readonly MetricDef[] = [
     labels: { outcome: enumLabel(...FORWARDER_EVENT_OUTCOMES) },
   },
   { name: "pong_log_forwarder_buffered_events", type: "gauge", help: "Log events waiting in the forwarder's buffer.", labels: {}, aggregation: "sum" },
+  {
+    name: "pong_log_forwarder_oldest_event_age_seconds",
+    type: "gauge",
+    help: "Log forwarding lag: age (from its @timestamp) of the oldest event a LogShipper holds unsent, as of that shipper's last report; the largest over shippers; 0 when every buffer is empty.",
+    labels: {},
+    aggregation: "max",
+  },
   { name: "pong_log_forwarder_retry_attempt", type: "gauge", help: "Consecutive failed deliveries of the current batch (0 when healthy).", labels: {}, aggregation: "sum" },
   // ---------------------------------------------------------------- the pipeline itself
   { name: "pong_metrics_reporters", type: "gauge", help: "Objects whose gauge values are currently counted (not expired).", labels: {} },
