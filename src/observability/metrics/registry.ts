@@ -114,12 +114,6 @@ export const METRICS: readonly MetricDef[] = [
     buckets: TICK_LATENESS_BUCKETS,
   },
   {
-    name: "pong_ticks_skipped_total",
-    type: "counter",
-    help: "Always 0 since the match timeline (issue 17): the fixed-rate loop that skipped ticks is gone. Kept until the dashboards drop it.",
-    labels: {},
-  },
-  {
     name: "pong_input_relay_latency_seconds",
     type: "histogram",
     help: "Time a player's input frame spent in its GameSession: from the frame's arrival to the binary relay that carries it to the other sockets (catching up, a point's checkpoint). Observed only when there was someone to relay to.",
