@@ -40,12 +40,24 @@ describe("gauges over reporters that come and go", () => {
   it("takes the largest value of a \"max\" gauge (a lag), not the sum, and drops an expired reporter's", () => {
     const agg = new MetricsAggregate();
     const age = (source: string, v: number, at: number, ttlS = 60) =>
-      agg.apply({ source, ttlS, gaugeSet: [{ n: "pong_log_forwarder_oldest_event_age_seconds", l: {}, v }, { n: "pong_log_forwarder_buffered_events", l: {}, v: 10 }] }, at);
+      agg.apply(
+        {
+          source,
+          ttlS,
+          gaugeSet: [
+            { n: "pong_log_forwarder_oldest_event_age_seconds", l: {}, v },
+            { n: "pong_log_forwarder_retry_attempt", l: {}, v: v > 0 ? 3 : 0 },
+            { n: "pong_log_forwarder_buffered_events", l: {}, v: 10 },
+          ],
+        },
+        at,
+      );
     age("log-shipper:log-shipper-0", 30, T0);
     age("log-shipper:log-shipper-1", 120, T0, 10);
     age("log-shipper:log-shipper-2", 0, T0);
     let exp = parseExposition(agg.render(T0));
     expect(value(exp, "pong_log_forwarder_oldest_event_age_seconds")).toBe(120);
+    expect(value(exp, "pong_log_forwarder_retry_attempt")).toBe(3); // two shippers on their 3rd attempt: 3, not 6
     expect(value(exp, "pong_log_forwarder_buffered_events")).toBe(30); // a "sum" gauge still sums
     exp = parseExposition(agg.render(T0 + 11_000)); // shipper 1's lease ran out
     expect(value(exp, "pong_log_forwarder_oldest_event_age_seconds")).toBe(30);

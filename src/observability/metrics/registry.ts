@@ -176,7 +176,13 @@ export const METRICS: readonly MetricDef[] = [
     labels: {},
     aggregation: "max",
   },
-  { name: "pong_log_forwarder_retry_attempt", type: "gauge", help: "Consecutive failed deliveries of the current batch (0 when healthy).", labels: {}, aggregation: "sum" },
+  {
+    name: "pong_log_forwarder_retry_attempt",
+    type: "gauge",
+    help: "Consecutive failed deliveries of the current batch (0 when healthy); the largest over shippers.",
+    labels: {},
+    aggregation: "max",
+  },
   // ---------------------------------------------------------------- the pipeline itself
   { name: "pong_metrics_reporters", type: "gauge", help: "Objects whose gauge values are currently counted (not expired).", labels: {} },
   { name: "pong_metrics_reports_total", type: "counter", help: "Metric batches received by the Metrics object.", labels: {} },
