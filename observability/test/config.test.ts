@@ -151,7 +151,8 @@ describe("Prometheus", () => {
     const exprs = rules.map((r) => r.expr).join("\n");
     // The brief: no scrape, error rate, tick lateness, forfeits, forwarder dropping, login failures.
     expect(exprs).toMatch(/up\{job=~"pong-worker/);
-    for (const m of ["pong_http_requests_total", "pong_tick_lateness_seconds_bucket", "pong_games_finished_total", "pong_log_forwarder_events_total", "pong_auth_logins_total"]) {
+    // Issue 13: what players feel (desyncs, results waiting to be recorded, input relay latency).
+    for (const m of ["pong_http_requests_total", "pong_tick_lateness_seconds_bucket", "pong_games_finished_total", "pong_log_forwarder_events_total", "pong_auth_logins_total", "pong_game_desyncs_total", "pong_results_pending", "pong_input_relay_latency_seconds_bucket", "pong_log_forwarder_oldest_event_age_seconds"]) {
       expect(exprs).toContain(m);
     }
   });
@@ -690,7 +691,24 @@ describe("Grafana provisioning and dashboards", () => {
       }
     }
     // The brief's dashboard topics: games, players online, tick lateness, WebSocket traffic, HTTP, auth, log forwarder.
-    for (const m of ["pong_games_started_total", "pong_players_connected", "pong_tick_lateness_seconds", "pong_websocket_messages_sent_total", "pong_http_requests_total", "pong_auth_logins_total", "pong_log_forwarder_events_total"]) {
+    // Issue 13, what players feel: desyncs, rejoins and forfeits, abuse closes, results waiting to be recorded, input relay latency.
+    for (const m of [
+      "pong_games_started_total",
+      "pong_players_connected",
+      "pong_tick_lateness_seconds",
+      "pong_websocket_messages_sent_total",
+      "pong_http_requests_total",
+      "pong_auth_logins_total",
+      "pong_log_forwarder_events_total",
+      "pong_game_desyncs_total",
+      "pong_rejoin_attempts_total",
+      "pong_player_forfeits_total",
+      "pong_websocket_closes_total",
+      "pong_results_pending",
+      "pong_results_record_failures_total",
+      "pong_input_relay_latency_seconds",
+      "pong_log_forwarder_oldest_event_age_seconds",
+    ]) {
       expect(covered.has(m), `a panel shows ${m}`).toBe(true);
     }
     // The schema rejects unknown top-level keys and panels without targets.

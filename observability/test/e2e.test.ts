@@ -305,6 +305,9 @@ describeIf("end to end: wrangler dev + Prometheus + a bot match", () => {
       // JSON events (countdown, game_started, points, game_over).
       ['pong_websocket_messages_sent_total{kind="binary"}', (v) => v >= 2, ">= 2 (the two relayed inputs)"],
       ['pong_websocket_messages_sent_total{kind="json"}', (v) => v > 10, "> 10"],
+      // Each of the two inputs was relayed to the other player, and how long the object held it observed.
+      ['pong_input_relay_latency_seconds_count{mode="2p"}', (v) => v === 2, "== 2"],
+      ['pong_input_relay_latency_seconds_bucket{mode="2p",le="+Inf"}', (v) => v === 2, "== 2"],
       ["sum(pong_websocket_sent_bytes_total)", (v) => v > 1000, "> 1000"],
       // One observation per alarm the game ran (countdown, predicted points, checkpoints). How many
       // fall before the game's last metrics flush varies (2-4 seen in a 5-point match): at least one.

@@ -6,6 +6,7 @@
 import { runDurableObjectAlarm, SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { delta, scrape, scrapeUntil, value } from "../observability/support/scrape";
 import { GameClient, newGameId, players, sessionStub, startGame } from "./client";
 
 const resign = (c: GameClient) => c.sendRaw(JSON.stringify({ type: "resign" }));
@@ -59,6 +60,7 @@ describe("win farming (12.3)", () => {
 
 describe("resigning while the opponent is away (12.4)", () => {
   it("forfeits to the absent opponent (rated: a point was played), not abandoned", async () => {
+    const before = await scrape();
     const users = await players(2);
     const { gameId, clients } = await startGame(users, { overrides: { winScore: 5, countdownS: 1, rejoinTimeoutS: 20 } });
     const [a, b] = clients;
@@ -72,6 +74,10 @@ describe("resigning while the opponent is away (12.4)", () => {
     for (let i = 0; i < 30 && !(await matchRow(gameId)); i++) await sleep(100);
     expect(await matchRow(gameId)).toEqual({ winner_id: users[1].id, reason: "forfeit" });
     expect((await sessionStub(gameId).debugState()).rec?.result).toMatchObject({ winnerSeat: 1, reason: "forfeit", rated: true });
+    // Counted as a resignation (issue 13: forfeits by reason), not as a dropped player's.
+    const after = await scrapeUntil((e) => value(e, "pong_player_forfeits_total") > value(before, "pong_player_forfeits_total"), "the forfeit counted");
+    expect(delta(before, after)("pong_player_forfeits_total", { mode: "2p", reason: "resigned" })).toBe(1);
+    expect(delta(before, after)("pong_player_forfeits_total")).toBe(1);
   }, 30_000);
 
   it("in a tournament, the absent opponent advances (the old code eliminated both)", async () => {
@@ -101,6 +107,7 @@ describe("resigning while the opponent is away (12.4)", () => {
 
 describe("the away-time budget (12.7)", () => {
   it("charges every drop to one budget: the second drop gets only what is left, and spending it forfeits", async () => {
+    const before = await scrape();
     const users = await players(2);
     const { gameId, clients } = await startGame(users, { overrides: { winScore: 5, countdownS: 1, rejoinTimeoutS: 20, awayBudgetS: 3 } });
     const [a, b] = clients;
@@ -123,6 +130,10 @@ describe("the away-time budget (12.7)", () => {
     const over = await a.next("game_over");
     expect(over.reason).toBe("forfeit");
     expect(over.winner?.userId).toBe(users[0].id);
+    // The budget, not the 20 s window, took the player out (issue 13: forfeits by reason).
+    const after = await scrapeUntil((e) => value(e, "pong_player_forfeits_total") > value(before, "pong_player_forfeits_total"), "the forfeit counted");
+    expect(delta(before, after)("pong_player_forfeits_total", { mode: "2p", reason: "away_budget" })).toBe(1);
+    expect(delta(before, after)("pong_player_forfeits_total")).toBe(1);
   }, 40_000);
 });
 

@@ -36,6 +36,32 @@ describe("gauges over reporters that come and go", () => {
     expect(agg.reporters.has("game:B")).toBe(false);
     expect(agg.prune(T0 + 120_000)).toEqual(["game:A"]);
   });
+
+  it("takes the largest value of a \"max\" gauge (a lag), not the sum, and drops an expired reporter's", () => {
+    const agg = new MetricsAggregate();
+    const age = (source: string, v: number, at: number, ttlS = 60) =>
+      agg.apply(
+        {
+          source,
+          ttlS,
+          gaugeSet: [
+            { n: "pong_log_forwarder_oldest_event_age_seconds", l: {}, v },
+            { n: "pong_log_forwarder_retry_attempt", l: {}, v: v > 0 ? 3 : 0 },
+            { n: "pong_log_forwarder_buffered_events", l: {}, v: 10 },
+          ],
+        },
+        at,
+      );
+    age("log-shipper:log-shipper-0", 30, T0);
+    age("log-shipper:log-shipper-1", 120, T0, 10);
+    age("log-shipper:log-shipper-2", 0, T0);
+    let exp = parseExposition(agg.render(T0));
+    expect(value(exp, "pong_log_forwarder_oldest_event_age_seconds")).toBe(120);
+    expect(value(exp, "pong_log_forwarder_retry_attempt")).toBe(3); // two shippers on their 3rd attempt: 3, not 6
+    expect(value(exp, "pong_log_forwarder_buffered_events")).toBe(30); // a "sum" gauge still sums
+    exp = parseExposition(agg.render(T0 + 11_000)); // shipper 1's lease ran out
+    expect(value(exp, "pong_log_forwarder_oldest_event_age_seconds")).toBe(30);
+  });
 });
 
 describe("label and sample hygiene", () => {
@@ -48,7 +74,9 @@ describe("label and sample hygiene", () => {
     b.inc("pong_games_started_total", { mode: "2p", extra: "x" });
     b.inc("pong_games_started_total", {});
     const report = b.take("t");
-    report.counters!.push({ n: "pong_ticks_skipped_total", l: {}, v: -1 }, { n: "pong_ticks_skipped_total", l: {}, v: Number.NaN });
+    report.counters!.push({ n: "pong_game_desyncs_total", l: {}, v: -1 }, { n: "pong_game_desyncs_total", l: {}, v: Number.NaN });
+    // Removed with the fixed-rate loop (issue 13): a reporter of an older version is refused, and counted.
+    report.counters!.push({ n: "pong_ticks_skipped_total", l: {}, v: 1 });
     report.histograms = [{ n: "pong_tick_lateness_seconds", l: {}, b: [1, 2], s: 1, c: 3 }];
     report.gaugeSet = [{ n: "pong_games_started_total", l: { mode: "2p" }, v: 1 }];
     agg.apply(report, T0);
@@ -57,7 +85,8 @@ describe("label and sample hygiene", () => {
     const routes = new Set(exp.samples.filter((s) => s.name === "pong_http_requests_total").map((s) => s.labels.route));
     expect(routes.size).toBe(MAX_OPEN_LABEL_VALUES + 1);
     expect(value(exp, "pong_http_requests_total", { route: "other" })).toBe(10);
-    expect(value(exp, "pong_metrics_rejected_samples_total")).toBe(7);
+    expect(value(exp, "pong_metrics_rejected_samples_total")).toBe(8);
+    expect(exp.samples.some((s) => s.name === "pong_ticks_skipped_total")).toBe(false);
   });
 
   it("escapes label values and renders cumulative histograms", () => {
@@ -79,14 +108,14 @@ describe("label and sample hygiene", () => {
 
   it("restores an undelivered batch under newer data without losing counts", () => {
     const b = new MetricsBatch();
-    b.inc("pong_ticks_skipped_total", {}, 2);
+    b.inc("pong_game_desyncs_total", {}, 2);
     b.setGauge("pong_websockets_open", {}, 5);
     const failed = b.take("s");
-    b.inc("pong_ticks_skipped_total", {}, 1);
+    b.inc("pong_game_desyncs_total", {}, 1);
     b.setGauge("pong_websockets_open", {}, 7);
     b.restore(failed);
     const r = b.take("s");
-    expect(r.counters).toEqual([{ n: "pong_ticks_skipped_total", l: {}, v: 3 }]);
+    expect(r.counters).toEqual([{ n: "pong_game_desyncs_total", l: {}, v: 3 }]);
     expect(r.gaugeSet).toEqual([{ n: "pong_websockets_open", l: {}, v: 7 }]);
   });
 });

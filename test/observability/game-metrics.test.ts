@@ -49,6 +49,10 @@ describe("a 2P match as seen in /metrics", () => {
     expect(d("pong_websocket_closes_total", { reason: "game_over" })).toBe(2);
     expect(d("pong_websocket_closes_total", { reason: "client" })).toBe(0);
     expect(d("pong_websocket_messages_received_total", { outcome: "ok" })).toBe(2);
+    // Each player's input was relayed to the other, and how long the object held it was observed.
+    expect(d("pong_input_relay_latency_seconds_count", { mode: "2p" })).toBe(2);
+    expect(d("pong_input_relay_latency_seconds_bucket", { mode: "2p", le: "+Inf" })).toBe(2);
+    expect(d("pong_input_relay_latency_seconds_sum", { mode: "2p" })).toBeLessThan(1);
     // Binary frames: each player's one input relayed to the other (6 bytes), and the digest checks (9 bytes).
     expect(d("pong_websocket_messages_sent_total", { kind: "binary" })).toBeGreaterThanOrEqual(2);
     expect(d("pong_websocket_sent_bytes_total", { kind: "binary" })).toBeGreaterThanOrEqual(6 * d("pong_websocket_messages_sent_total", { kind: "binary" }));
@@ -108,6 +112,8 @@ describe("a 2P match as seen in /metrics", () => {
     expect(d("pong_rejoin_attempts_total", { outcome: "rejoined" })).toBe(1);
     expect(d("pong_rejoin_attempts_total", { outcome: "expired" })).toBe(1);
     expect(d("pong_games_finished_total", { mode: "2p", reason: "forfeit" })).toBe(1);
+    expect(d("pong_player_forfeits_total", { mode: "2p", reason: "window_expired" })).toBe(1);
+    expect(d("pong_player_forfeits_total")).toBe(1);
     expect(d("pong_websocket_rejections_total", { reason: "unauthorized", kind: "game" })).toBe(1);
     expect(d("pong_websocket_connections_total", { role: "player" })).toBe(3);
     expect(value(after, "pong_games_active")).toBe(value(before, "pong_games_active"));

@@ -147,6 +147,26 @@ describe("LogShipper while Logstash is down", () => {
   });
 });
 
+describe("log forwarding lag", () => {
+  it("exports the age of the oldest unsent event, the largest over shippers, and 0 again once delivered", async () => {
+    const before = await scrape();
+    expect(value(before, "pong_log_forwarder_oldest_event_age_seconds")).toBe(0);
+    await control({ always: 503 });
+    // Events logged 90 s and 30 s ago, held by two shippers while Logstash refuses them.
+    const aged = (run: string, agoMs: number) => docs(run, 3).map((d) => ({ ...d, "@timestamp": new Date(Date.now() - agoMs).toISOString() }));
+    await shipper("lag-a").ingest(aged("lag-a", 90_000));
+    await shipper("lag-b").ingest(aged("lag-b", 30_000));
+    const lagging = await scrapeUntil((e) => value(e, "pong_log_forwarder_oldest_event_age_seconds") >= 90, "the oldest event's age");
+    // The worst shipper's age, not the sum of both (which would be at least 120).
+    expect(value(lagging, "pong_log_forwarder_oldest_event_age_seconds")).toBeLessThan(110);
+    await control({ always: null });
+    await shipper("lag-a").flushNow(true);
+    await shipper("lag-b").flushNow(true);
+    await until(received, (v) => ofRun(v.batches, "lag-a").length + ofRun(v.batches, "lag-b").length === 2, "both delivered");
+    await scrapeUntil((e) => value(e, "pong_log_forwarder_oldest_event_age_seconds") === 0, "the age back to 0");
+  });
+});
+
 describe("audit events under a flood (issue 12.11)", () => {
   it("an unauthenticated flood of ordinary events cannot push audit events out of the bounded buffer", async () => {
     const run = "audit";

@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { MetricsReport } from "../../src/observability/metrics/batch";
+import { INPUT_RELAY_BUCKETS } from "../../src/observability/metrics/registry";
 import { SessionMetrics, TICK_FLUSH_MS } from "../../src/observability/metrics/session-metrics";
 import type { SessionRecord } from "../../src/objects/game-session/record";
 
@@ -84,7 +85,6 @@ describe("on the hot path (alarms, relayed frames)", () => {
     expect(reports).toHaveLength(2);
     const tick = reports.flatMap((r) => r.histograms ?? []).filter((h) => h.n === "pong_tick_lateness_seconds");
     expect(tick.reduce((a, h) => a + h.c, 0)).toBe(301);
-    expect(counter(reports, "pong_ticks_skipped_total")).toBe(0);
     expect(counter(reports, "pong_websocket_messages_sent_total", { kind: "binary" })).toBe(598);
     expect(counter(reports, "pong_websocket_sent_bytes_total", { kind: "binary" })).toBe(598 * 6);
     expect(counter(reports, "pong_websocket_messages_received_total", { outcome: "ok" })).toBe(299);
@@ -181,6 +181,40 @@ describe("the socket gauge", () => {
     m.hooks.onDesync();
     await settle();
     expect(counter(reports, "pong_game_desyncs_total")).toBe(2);
+  });
+
+  it("observes how long each relayed input was held, per mode, into the documented buckets (no report of its own)", async () => {
+    let now = 1_000_000;
+    const { env, reports } = fakeEnv();
+    const m = new SessionMetrics(env, () => now);
+    for (const ms of [0, 0, 3, 40, 2000]) m.hooks.onInputRelayed("2p", ms);
+    m.hooks.onInputRelayed("4p", 12);
+    await settle();
+    expect(reports).toEqual([]); // hot path: it rides on the next flush
+    now += TICK_FLUSH_MS;
+    m.hooks.onAlarm(0);
+    await settle();
+    const h = (mode: string) => reports.flatMap((r) => r.histograms ?? []).find((x) => x.n === "pong_input_relay_latency_seconds" && x.l.mode === mode)!;
+    expect(INPUT_RELAY_BUCKETS).toEqual([0.001, 0.002, 0.005, 0.01, 0.017, 0.025, 0.05, 0.1, 0.25, 1]);
+    // Per-bucket counts, the last one past 1 s.
+    expect(Array.from(h("2p").b)).toEqual([2, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1]);
+    expect(h("2p").c).toBe(5);
+    expect(h("2p").s).toBeCloseTo(2.043, 6);
+    expect(Array.from(h("4p").b)).toEqual([0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it("counts players taken out of a match by mode and reason, reported at once", async () => {
+    const { env, reports } = fakeEnv();
+    const m = new SessionMetrics(env);
+    m.hooks.onForfeit("2p", "window_expired");
+    m.hooks.onForfeit("4p", "resigned");
+    m.hooks.onForfeit("4p", "resigned");
+    m.hooks.onForfeit("4p", "away_budget");
+    await settle();
+    expect(counter(reports, "pong_player_forfeits_total", { mode: "2p", reason: "window_expired" })).toBe(1);
+    expect(counter(reports, "pong_player_forfeits_total", { mode: "4p", reason: "resigned" })).toBe(2);
+    expect(counter(reports, "pong_player_forfeits_total", { mode: "4p", reason: "away_budget" })).toBe(1);
+    expect(counter(reports, "pong_player_forfeits_total")).toBe(4);
   });
 
   it("takes the exact count from a frame sent to every socket (a woken instance starts from deltas)", async () => {

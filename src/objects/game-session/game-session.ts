@@ -167,8 +167,7 @@ export class GameSession extends SessionBase {
       return void this.send(ws, { type: "input_refused", seq: msg.seq, stamp: msg.tick, code: out.kind, maxTick: out.maxTick, message });
     }
     // Relayed at once to everyone else; the sender already simulates it (unless it was moved).
-    const [size, n] = this.room.broadcast(encodeRelayInput(out.tick, att.seat, msg.dir), ws);
-    this.countSent(size, n, "binary");
+    this.relayInput(encodeRelayInput(out.tick, att.seat, msg.dir), ws, rec.mode, now);
     if (out.kind === "late") this.send(ws, { type: "input_moved", seq: msg.seq, stamp: msg.tick, tick: out.tick });
     const logged = logInput(att, rec.acks[att.seat], msg.seq, out.tick, msg.dir);
     this.room.setAttachment(ws, att);
@@ -317,7 +316,7 @@ export class GameSession extends SessionBase {
     if (rules.expiryAction(rec) === "free_seat") return this.freeLobbySeat(seat, now);
     this.hooks.onRejoin?.("expired");
     this.hooks.log("info", "player.forfeited", { gameId: rec.gameId, userId: rec.seats[seat]!.userId, mode: rec.mode });
-    await this.remove(seat, now, "timeout");
+    await this.remove(seat, now, rules.forfeitCause(rec, seat));
   }
 
   private async freeLobbySeat(seat: number, now: number): Promise<void> {
@@ -329,7 +328,7 @@ export class GameSession extends SessionBase {
   }
 
   /** Takes a seat out (window expired, no-show, resignation); rules.removeSeat says what follows. */
-  private async remove(seat: number, now: number, why: "timeout" | "resigned"): Promise<void> {
+  private async remove(seat: number, now: number, why: "window_expired" | "away_budget" | "no_show" | "resigned"): Promise<void> {
     const rec = this.rec!;
     const live = this.live!;
     await this.catchUp(now);
@@ -340,6 +339,7 @@ export class GameSession extends SessionBase {
     if (leaving || outcome) this.closeUser(s.userId, CloseCode.normal, leaving ? "left the lobby" : why === "resigned" ? "resigned" : "rejoin window expired", "out");
     if (leaving) return this.freeLobbySeat(seat, now);
     if (!outcome) return;
+    this.hooks.onForfeit?.(rec.mode, why);
     if (outcome.kind === "abandon") return this.abandon(now);
     // A walkover before a real match is no contest, except in a tournament (its bracket needs a winner; unrated).
     if (outcome.kind === "win" && !rec.tournament && !rules.realMatch(rec, live.tick, live.timeline.state.scores)) return this.abandon(now, true);

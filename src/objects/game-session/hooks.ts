@@ -19,6 +19,8 @@ export interface SessionHooks {
   onGameStarted?(mode: Mode): void;
   onGameOver?(mode: Mode, reason: string, durationS: number): void;
   onRejoin?(outcome: "rejoined" | "expired"): void;
+  /** A player was taken out of a match (whatever that did to the game). */
+  onForfeit?(mode: Mode, reason: "window_expired" | "away_budget" | "no_show" | "resigned"): void;
   /** Each alarm: how late it ran against the time it was set for (a predicted point, a countdown second...). */
   onAlarm?(latenessMs: number): void;
   /** One frame sent to `sockets` sockets (serialized once, sent to all). */
@@ -29,6 +31,8 @@ export interface SessionHooks {
   onReceived?(bytes: number, outcome: "ok" | "invalid" | "dropped" | "too_large"): void;
   onSocketOpen?(role: "player" | "spectator"): void;
   onSocketClose?(reason: "client" | "error" | "replaced" | "game_over" | "too_large" | "abuse" | "out" | "heartbeat"): void;
+  /** A player's input was relayed to the others `heldMs` after its frame arrived. */
+  onInputRelayed?(mode: Mode, heldMs: number): void;
   /** A client reported a digest mismatch (and got a full sync). */
   onDesync?(): void;
   /** The object was (re)built in memory: new instance after eviction, restart or hibernation. */

@@ -180,6 +180,18 @@ export function expiredSeats(rec: SessionRecord, now: number): number[] {
   return out;
 }
 
+/**
+ * Why an expired window takes a player out (for the forfeit metric): they never connected to their
+ * seat (a reserved tournament seat), their away budget made this window shorter than the rejoin
+ * timeout (issue 12.7), or the plain rejoin window ran out.
+ */
+export function forfeitCause(rec: SessionRecord, seat: number): "no_show" | "away_budget" | "window_expired" {
+  const s = rec.seats[seat]!;
+  if (!s.joined) return "no_show";
+  if (s.awaySince != null && awayLeftMs(rec, s) < rec.config.rejoinTimeoutS * 1000) return "away_budget";
+  return "window_expired";
+}
+
 /** An expired window: an open lobby frees the seat; otherwise the player forfeits. */
 export function expiryAction(rec: SessionRecord): "free_seat" | "forfeit" {
   return rec.phase === "waiting" && !rec.reserved ? "free_seat" : "forfeit";

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import type { Dir } from "../../shared/engine/types";
+import type { Dir, Mode } from "../../shared/engine/types";
 import type { ErrorCode, ServerMessage, SessionPhase } from "../../shared/protocol/messages";
 import { CloseCode } from "../../shared/protocol/limits";
 import { encodeRelayCheck } from "../../shared/protocol/relay";
@@ -210,6 +210,18 @@ export abstract class SessionBase extends DurableObject<Env> {
     }
     // Next look: when the first socket that pinged could turn silent; if none has pinged yet, one limit from now.
     this.heartbeatAt = this.rec?.phase === "playing" ? (this.room.silentAt(this.room.sockets("player"), limitMs) ?? now + limitMs) : null;
+  }
+
+  /**
+   * Relays a player's input to every other socket at once and measures how long the object held
+   * it: from the frame's arrival (`arrivedAt`, the handler's first Date.now()) to this send. The
+   * runtime's clock only moves across I/O, so this is the time awaited before the relay (catching
+   * up, a point's checkpoint), not the handler's CPU.
+   */
+  protected relayInput(frame: ArrayBuffer, from: WebSocket, mode: Mode, arrivedAt: number): void {
+    const [size, n] = this.room.broadcast(frame, from);
+    this.countSent(size, n, "binary");
+    if (n > 0) this.hooks.onInputRelayed?.(mode, Date.now() - arrivedAt);
   }
 
   /** Digest of the live timeline to every socket (binary, 9 bytes): the exact socket count comes with it. */

@@ -339,6 +339,8 @@ export class LogShipper extends DurableObject<ObservabilityEnv> {
     this.lastMetricsAt = now;
     this.metrics.setGauge("pong_log_forwarder_buffered_events", {}, this.buffered);
     this.metrics.setGauge("pong_log_forwarder_retry_attempt", {}, this.attempts);
+    // Forwarding lag: how long the oldest unsent event has waited since it was logged (outbox included).
+    this.metrics.setGauge("pong_log_forwarder_oldest_event_age_seconds", {}, this.oldestTs === null ? 0 : Math.max(0, now - this.oldestTs) / 1000);
     // One gauge source per shipper instance (production has one, "log-shipper-0").
     const report = this.metrics.take(`log-shipper:${this.ctx.id.name ?? this.ctx.id.toString().slice(0, 16)}`, 900);
     void sendMetrics(this.env, report).then((ok) => {

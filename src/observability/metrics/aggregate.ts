@@ -1,6 +1,6 @@
 /**
  * The aggregate the Metrics object keeps: counters and histograms summed over every report, and
- * gauges summed over the reporters whose lease has not expired. Renders the Prometheus text
+ * gauges summed (or, for the registry's "max" gauges, maxed) over the reporters whose lease has not expired. Renders the Prometheus text
  * exposition format (version 0.0.4). Pure logic, no Workers imports.
  *
  * Gauges and vanishing reporters: a game object reports its own gauge values (games active,
@@ -228,7 +228,7 @@ export class MetricsAggregate {
       for (const [key, g] of Object.entries(rep.values)) {
         const cur = gauges.get(key);
         const v = Math.max(0, g.v);
-        if (cur) cur.v += v;
+        if (cur) cur.v = METRIC_BY_NAME.get(g.n)?.aggregation === "max" ? Math.max(cur.v, v) : cur.v + v;
         else gauges.set(key, { n: g.n, l: g.l, v });
       }
     }

@@ -26,10 +26,11 @@ export interface MetricDef {
   /** Histograms: upper bounds in ascending order (+Inf is implicit). */
   buckets?: readonly number[];
   /**
-   * Gauges: how values from many reporting objects combine. Every gauge here is "sum": each
-   * reporter owns a value that expires unless refreshed (see metrics-object.ts).
+   * Gauges: how values from many reporting objects combine. Each reporter owns a value that
+   * expires unless refreshed (see metrics-object.ts); "sum" adds them (counts: games, sockets),
+   * "max" takes the largest (an age or a lag: the worst reporter is the answer).
    */
-  aggregation?: "sum";
+  aggregation?: "sum" | "max";
 }
 
 const enumLabel = (...values: string[]): LabelSpec => ({ values });
@@ -42,6 +43,8 @@ export const SOCKET_CLOSE_REASONS = ["client", "error", "replaced", "game_over",
 export const RECEIVE_OUTCOMES = ["ok", "invalid", "dropped", "too_large"] as const;
 export const SEND_KINDS = ["binary", "json"] as const;
 export const REJOIN_OUTCOMES = ["rejoined", "expired"] as const;
+/** Why a player was taken out of a match (game-session rules.forfeitCause, or a resignation). */
+export const FORFEIT_REASONS = ["window_expired", "away_budget", "no_show", "resigned"] as const;
 export const WS_REJECT_REASONS = ["upgrade_required", "unauthorized", "forbidden_origin", "not_found", "other"] as const;
 export const WS_KINDS = ["game", "tournament", "other"] as const;
 export const LOGIN_OUTCOMES = ["success", "invalid_credentials", "rate_limited", "bad_request", "error"] as const;
@@ -55,6 +58,12 @@ export const FORWARDER_EVENT_OUTCOMES = ["sent", "dropped", "rejected"] as const
 export const GAME_DURATION_BUCKETS = [15, 30, 60, 90, 120, 180, 300, 600, 1200, 1800] as const;
 /** Seconds; the runtime clock moves in 1 ms steps, a 60 Hz tick is 16.7 ms. */
 export const TICK_LATENESS_BUCKETS = [0.001, 0.002, 0.004, 0.008, 0.016, 0.025, 0.05, 0.1, 0.25, 1] as const;
+/**
+ * Seconds. The runtime's clock moves in 1 ms steps and only across I/O, so a relay with no await
+ * before it measures 0 (the first bucket); the rest resolve one 60 Hz tick (16.7 ms: the other
+ * clients' predictions roll back one more step) and the 50-100 ms a player starts to feel.
+ */
+export const INPUT_RELAY_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.017, 0.025, 0.05, 0.1, 0.25, 1] as const;
 /** Seconds. */
 export const HTTP_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
@@ -92,6 +101,12 @@ export const METRICS: readonly MetricDef[] = [
   { name: "pong_results_record_failures_total", type: "counter", help: "Failed attempts to record a finished game's result in D1 or report it to its tournament (each is retried).", labels: {} },
   { name: "pong_rejoin_attempts_total", type: "counter", help: "Rejoin windows by outcome: rejoined in time, or expired (forfeit / player out).", labels: { outcome: enumLabel(...REJOIN_OUTCOMES) } },
   {
+    name: "pong_player_forfeits_total",
+    type: "counter",
+    help: "Players taken out of a started or reserved match, by why: window_expired (dropped, not back within the rejoin window), away_budget (the match's away budget ran out first), no_show (never connected to a reserved seat), resigned. What it did to the game (a win by forfeit, a 4P wall, no contest) is in pong_games_finished_total.",
+    labels: { mode: enumLabel(...MODES), reason: enumLabel(...FORFEIT_REASONS) },
+  },
+  {
     name: "pong_tick_lateness_seconds",
     type: "histogram",
     help: "How late each GameSession alarm ran against the time it was set for (a predicted point's tick, a countdown second, a deadline).",
@@ -99,10 +114,11 @@ export const METRICS: readonly MetricDef[] = [
     buckets: TICK_LATENESS_BUCKETS,
   },
   {
-    name: "pong_ticks_skipped_total",
-    type: "counter",
-    help: "Always 0 since the match timeline (issue 17): the fixed-rate loop that skipped ticks is gone. Kept until the dashboards drop it.",
-    labels: {},
+    name: "pong_input_relay_latency_seconds",
+    type: "histogram",
+    help: "Time a player's input frame spent in its GameSession: from the frame's arrival to the binary relay that carries it to the other sockets (catching up, a point's checkpoint). Observed only when there was someone to relay to.",
+    labels: { mode: enumLabel(...MODES) },
+    buckets: INPUT_RELAY_BUCKETS,
   },
   { name: "pong_game_desyncs_total", type: "counter", help: "Clients that reported a digest mismatch with the server's timeline (each got a full sync).", labels: {} },
   { name: "pong_game_object_wakes_total", type: "counter", help: "GameSession instances built in memory (first use, after hibernation, eviction or restart).", labels: {} },
@@ -153,7 +169,20 @@ export const METRICS: readonly MetricDef[] = [
     labels: { outcome: enumLabel(...FORWARDER_EVENT_OUTCOMES) },
   },
   { name: "pong_log_forwarder_buffered_events", type: "gauge", help: "Log events waiting in the forwarder's buffer.", labels: {}, aggregation: "sum" },
-  { name: "pong_log_forwarder_retry_attempt", type: "gauge", help: "Consecutive failed deliveries of the current batch (0 when healthy).", labels: {}, aggregation: "sum" },
+  {
+    name: "pong_log_forwarder_oldest_event_age_seconds",
+    type: "gauge",
+    help: "Log forwarding lag: age (from its @timestamp) of the oldest event a LogShipper holds unsent, as of that shipper's last report; the largest over shippers; 0 when every buffer is empty.",
+    labels: {},
+    aggregation: "max",
+  },
+  {
+    name: "pong_log_forwarder_retry_attempt",
+    type: "gauge",
+    help: "Consecutive failed deliveries of the current batch (0 when healthy); the largest over shippers.",
+    labels: {},
+    aggregation: "max",
+  },
   // ---------------------------------------------------------------- the pipeline itself
   { name: "pong_metrics_reporters", type: "gauge", help: "Objects whose gauge values are currently counted (not expired).", labels: {} },
   { name: "pong_metrics_reports_total", type: "counter", help: "Metric batches received by the Metrics object.", labels: {} },

@@ -21,8 +21,10 @@ import { MetricsBatch, type MetricsReport } from "./batch";
 import { sendMetrics } from "./client";
 import type { ObservabilityEnv } from "../env";
 import {
+  FORFEIT_REASONS,
   GAME_DURATION_BUCKETS,
   GAME_END_REASONS,
+  INPUT_RELAY_BUCKETS,
   MODES,
   RECEIVE_OUTCOMES,
   REJOIN_OUTCOMES,
@@ -48,6 +50,7 @@ function indexer<T extends string>(values: readonly T[]): Record<string, number>
 const MODE_I = indexer(MODES);
 const REASON_I = indexer(GAME_END_REASONS);
 const REJOIN_I = indexer(REJOIN_OUTCOMES);
+const FORFEIT_I = indexer(FORFEIT_REASONS);
 const ROLE_I = indexer(SOCKET_ROLES);
 const CLOSE_I = indexer(SOCKET_CLOSE_REASONS);
 const RECV_I = indexer(RECEIVE_OUTCOMES);
@@ -79,6 +82,7 @@ export interface SessionMetricsHooks {
   onGameStarted(mode: Mode): void;
   onGameOver(mode: Mode, reason: string, durationS: number): void;
   onRejoin(outcome: (typeof REJOIN_OUTCOMES)[number]): void;
+  onForfeit(mode: Mode, reason: (typeof FORFEIT_REASONS)[number]): void;
   onAlarm(latenessMs: number): void;
   onSent(bytes: number, sockets: number, kind: (typeof SEND_KINDS)[number]): void;
   onSocketCount(sockets: number): void;
@@ -86,6 +90,7 @@ export interface SessionMetricsHooks {
   onSocketOpen(role: (typeof SOCKET_ROLES)[number]): void;
   onSocketClose(reason: CloseReason): void;
   onDesync(): void;
+  onInputRelayed(mode: Mode, heldMs: number): void;
   onWake(): void;
   onResultFailure(): void;
   onSaved(rec: SessionSnapshot): void;
@@ -99,7 +104,11 @@ export class SessionMetrics {
   private durSum = new Float64Array(MODES.length);
   private durCount = new Float64Array(MODES.length);
   private rejoin = new Float64Array(REJOIN_OUTCOMES.length);
+  private forfeits = new Float64Array(MODES.length * FORFEIT_REASONS.length);
   private tickBuckets = new Float64Array(TICK_LATENESS_BUCKETS.length + 1);
+  private relayBuckets = MODES.map(() => new Float64Array(INPUT_RELAY_BUCKETS.length + 1));
+  private relaySum = new Float64Array(MODES.length);
+  private relayCount = new Float64Array(MODES.length);
   private tickSum = 0;
   private tickCount = 0;
   private wakes = 0;
@@ -182,6 +191,14 @@ export class SessionMetrics {
       this.counted = true;
       this.flushSoon();
     },
+    onForfeit: (mode, reason) => {
+      const m = MODE_I[mode];
+      const r = FORFEIT_I[reason];
+      if (m === undefined || r === undefined) return;
+      this.forfeits[m * FORFEIT_REASONS.length + r] += 1;
+      this.counted = true;
+      this.flushSoon();
+    },
     // Each alarm: arithmetic only, a time check, and rarely a flush.
     onAlarm: (latenessMs) => {
       const s = latenessMs > 0 ? latenessMs / 1000 : 0;
@@ -199,6 +216,16 @@ export class SessionMetrics {
       this.sentBytes[k] += bytes * sockets;
       this.counted = true;
       if (this.now() - this.lastFlush >= TICK_FLUSH_MS) this.flush();
+    },
+    // Hot path (every relayed input): arithmetic only, like onSent.
+    onInputRelayed: (mode, heldMs) => {
+      const m = MODE_I[mode];
+      if (m === undefined) return;
+      const s = heldMs > 0 ? heldMs / 1000 : 0;
+      this.relayBuckets[m][bucketOf(INPUT_RELAY_BUCKETS, s)] += 1;
+      this.relaySum[m] += s;
+      this.relayCount[m] += 1;
+      this.counted = true;
     },
     // A frame went to every socket of the object (a digest check): an exact count.
     onSocketCount: (sockets) => {
@@ -359,7 +386,12 @@ export class SessionMetrics {
         const v = this.finished[m * GAME_END_REASONS.length + r];
         if (v) p.inc("pong_games_finished_total", { mode, reason }, v);
       });
+      FORFEIT_REASONS.forEach((reason, r) => {
+        const v = this.forfeits[m * FORFEIT_REASONS.length + r];
+        if (v) p.inc("pong_player_forfeits_total", { mode, reason }, v);
+      });
       if (this.durCount[m]) p.addHistogram("pong_game_duration_seconds", { mode }, this.durBuckets[m], this.durSum[m], this.durCount[m]);
+      if (this.relayCount[m]) p.addHistogram("pong_input_relay_latency_seconds", { mode }, this.relayBuckets[m], this.relaySum[m], this.relayCount[m]);
     });
     REJOIN_OUTCOMES.forEach((outcome, i) => this.rejoin[i] && p.inc("pong_rejoin_attempts_total", { outcome }, this.rejoin[i]));
     if (this.tickCount) p.addHistogram("pong_tick_lateness_seconds", {}, this.tickBuckets, this.tickSum, this.tickCount);
@@ -376,7 +408,7 @@ export class SessionMetrics {
       if (this.sentMsgs[i]) p.inc("pong_websocket_messages_sent_total", { kind }, this.sentMsgs[i]);
       if (this.sentBytes[i]) p.inc("pong_websocket_sent_bytes_total", { kind }, this.sentBytes[i]);
     });
-    for (const arr of [this.started, this.finished, this.rejoin, this.tickBuckets, this.conns, this.closes, this.recvMsgs, this.recvBytes, this.sentMsgs, this.sentBytes, this.durSum, this.durCount, ...this.durBuckets]) arr.fill(0);
+    for (const arr of [this.started, this.finished, this.rejoin, this.forfeits, this.tickBuckets, this.conns, this.closes, this.recvMsgs, this.recvBytes, this.sentMsgs, this.sentBytes, this.durSum, this.durCount, ...this.durBuckets, this.relaySum, this.relayCount, ...this.relayBuckets]) arr.fill(0);
     this.tickSum = 0;
     this.tickCount = 0;
     this.desyncs = 0;

@@ -175,4 +175,17 @@ describe("the away budget (issue 12.7)", () => {
     rules.seatConnected(open, 0, NOW);
     expect(rules.seatAway(open, 0, NOW)?.windowS).toBe(10);
   });
+
+  it("names why an expired window takes a player out: the plain window, the spent budget, or a reserved seat never taken", () => {
+    const rec = playing("4p");
+    rec.config.awayBudgetS = 45;
+    rules.seatAway(rec, 1, NOW); // 30 s window, 45 s budget left: the window limits
+    expect(rules.forfeitCause(rec, 1)).toBe("window_expired");
+    rules.seatConnected(rec, 1, NOW + 20_000);
+    rec.phase = "playing";
+    rules.seatAway(rec, 1, NOW + 30_000); // 25 s of budget left: the budget limits
+    expect(rules.forfeitCause(rec, 1)).toBe("away_budget");
+    const reserved = lobby("2p", ["x", "y"]);
+    expect(rules.forfeitCause(reserved, 0)).toBe("no_show");
+  });
 });
