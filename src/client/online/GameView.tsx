@@ -12,20 +12,22 @@ import { attachPointerSteering, PointerSteering } from "../game/drivers";
 import { attachKeyboard, SeatInput, type KeyBindings } from "../game/input";
 import { createRenderer, fitCanvasToBox, quarterTurnsToBottom, screenAxisSign, viewSize } from "../render";
 import { navigate } from "../router";
+import { useSession } from "../session";
 import { useMediaQuery } from "../useMediaQuery";
 import { onlineApi, type GameStatus } from "./api";
 import { regionLabel, rememberRegion } from "./region";
 import { errorText, secondsLeft, Spinner, useNow } from "./common";
 import { OnlineMatch, type MatchEnd, type MatchInfo } from "./match";
+import { outcomeFor } from "./outcome";
 
 const PORTRAIT_PHONE = "(orientation: portrait) and (pointer: coarse)";
 
 const ENDED_TITLES: Record<MatchEnd["kind"], string> = {
   replaced: "Opened elsewhere",
   gone: "No such game",
-  out: "You left the match",
+  out: "You forfeited",
   left: "You left the game",
-  expired: "You are out",
+  expired: "You forfeited",
   error: "Disconnected",
 };
 
@@ -57,6 +59,9 @@ export function GameView({ gameId }: { gameId: string }) {
   const primaryRef = useRef<HTMLButtonElement>(null);
   const portrait = useMediaQuery(PORTRAIT_PHONE);
   const [input] = useState(() => new SeatInput(4));
+  /** The resign confirmation: open from the Resign button or from Leave mid-match. */
+  const [confirmResign, setConfirmResign] = useState<null | "resign" | "leave">(null);
+  const me = useSession().user;
 
   const w = info.welcome;
   const you = w?.you;
@@ -180,6 +185,8 @@ export function GameView({ gameId }: { gameId: string }) {
   const away = players.filter((p) => p.seat !== seat && !p.present && !p.out && p.rejoinDeadline !== null && info.phase !== "waiting" && !over);
   const title = mode === "4p" ? "4-player game" : "Online game";
   const tournamentId = w?.tournamentId ?? null;
+  const live = isPlayer && !over && !ended && (info.phase === "countdown" || info.phase === "playing" || info.phase === "paused");
+  const outcome = info.gameOver ? outcomeFor(info.gameOver, me?.id ?? null, mode) : null;
   const label = players.map((p) => `${p.username} ${info.scores[p.seat] ?? 0}`).join(", ");
 
   return (
@@ -275,18 +282,31 @@ export function GameView({ gameId }: { gameId: string }) {
           </div>
         ) : null}
 
+        {confirmResign && live ? (
+          <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="resign-title" data-testid="resign-confirm">
+            <div class="overlay-box">
+              <h2 id="resign-title">{confirmResign === "leave" ? "Leave the match?" : "Resign?"}</h2>
+              <p>{confirmResign === "leave" ? "Leaving mid-match keeps the others waiting for you. Resign to end it now: " : ""}Resigning forfeits this match{mode === "2p" ? ": your opponent wins" : ""}.</p>
+              <div class="button-row">
+                <button type="button" class="button button-danger" onClick={() => { setConfirmResign(null); match.resign(); }} data-testid="resign-confirm-yes">
+                  Resign
+                </button>
+                <button type="button" class="button button-primary" ref={primaryRef} onClick={() => setConfirmResign(null)} data-testid="resign-confirm-no">
+                  Keep playing
+                </button>
+              </div>
+            </div>
+          </div>
+        ) : null}
+
         {info.gameOver ? (
-          <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="winner-title" data-testid="winner-screen">
+          <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="winner-title" data-testid="winner-screen" data-outcome={outcome!.kind}>
             <div class="overlay-box">
               <h2 id="winner-title" class={info.gameOver.winner ? `seat-${info.gameOver.winner.seat}` : undefined} data-testid="winner-text">
-                {info.gameOver.winner === null
-                  ? "No winner"
-                  : info.gameOver.winner.seat === seat
-                    ? "You win!"
-                    : `${info.gameOver.winner.username} wins`}
+                {outcome!.title}
               </h2>
               <p class="muted" data-testid="end-reason" data-reason={info.gameOver.reason}>
-                {info.gameOver.reason === "forfeit" ? `By forfeit: ${mode === "4p" ? "the others" : "the opponent"} left.` : info.gameOver.reason === "abandoned" ? "The match was abandoned." : "Match over."}
+                {outcome!.detail}
               </p>
               <ol class="final-scores" data-testid="final-scores">
                 {info.gameOver.players.map((p) => (
@@ -337,7 +357,20 @@ export function GameView({ gameId }: { gameId: string }) {
       ) : null}
 
       <p class="controls-help muted small">
-        {isPlayer ? (horizontal ? "Move ◀/▶ or A/D" : "Move ↑/↓ or W/S") : "Watching"} · <Link href="/">Leave</Link>
+        {isPlayer ? (horizontal ? "Move ◀/▶ or A/D" : "Move ↑/↓ or W/S") : "Watching"} ·{" "}
+        {live ? (
+          <>
+            <button type="button" class="link-button" onClick={() => setConfirmResign("resign")} data-testid="resign">
+              Resign
+            </button>{" "}
+            ·{" "}
+            <button type="button" class="link-button" onClick={() => setConfirmResign("leave")} data-testid="leave">
+              Leave
+            </button>
+          </>
+        ) : (
+          <Link href="/">Leave</Link>
+        )}
       </p>
     </section>
   );

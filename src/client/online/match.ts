@@ -113,6 +113,12 @@ export class OnlineMatch {
     return true;
   }
 
+  /** Resign a running match (the protocol's `resign`): the server takes the seat out and closes with "resigned". */
+  resign(): void {
+    if (this.seat < 0 || this.info.gameOver || this.info.conn !== "open") return;
+    this.send({ type: "resign" });
+  }
+
   subscribe(listener: (info: MatchInfo) => void): () => void {
     this.listeners.add(listener);
     listener(this.info);
@@ -281,8 +287,8 @@ export class OnlineMatch {
     if (code === CloseCode.gameGone) return end("gone", "This game no longer exists.");
     if (code === CloseCode.policyViolation || code === CloseCode.tooLarge) return end("error", "The server closed the connection (protocol error).");
     if (code === CloseCode.normal && opened) {
-      if (reason.includes("expired")) return end("expired", "You were away too long: you are out of this match.");
-      if (reason.includes("resign")) return end("out", "You resigned.");
+      if (reason.includes("expired")) return end("expired", "You were away longer than the rejoin window: you forfeited this match.");
+      if (reason.includes("resign")) return end("out", "You resigned: the match is forfeited.");
       return end("left", "You left this game.");
     }
     // Unexpected: reconnect inside the rejoin window.
@@ -290,7 +296,7 @@ export class OnlineMatch {
     const now = Date.now();
     let deadline = this.info.reconnectDeadline;
     if (deadline === null && w && w.you.role === "player" && w.phase !== "finished") deadline = now + w.config.rejoinTimeoutS * 1000;
-    if (deadline !== null && now > deadline) return end("expired", "Could not reconnect in time.");
+    if (deadline !== null && now > deadline) return end("expired", "Could not reconnect before the rejoin window ran out: you forfeited this match.");
     if (!opened) void this.checkGone();
     showNotice("game-net", "error", "Connection to the game lost. Reconnecting…", 0);
     this.update({ conn: "reconnecting", reconnectDeadline: deadline });
