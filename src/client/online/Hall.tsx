@@ -6,6 +6,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { CloseCode } from "../../shared/protocol/limits";
 import type { TournamentChart, TournamentMatchReadyMsg, TournamentServerMessage } from "../../shared/protocol/tournament";
 import { Link } from "../components/Link";
+import { callAttention } from "../attention";
 import { navigate } from "../router";
 import { onlineApi } from "./api";
 import { Bracket } from "./Bracket";
@@ -51,6 +52,7 @@ function useHall(id: string): HallState {
             patch({ present: msg.present, spectators: msg.spectators });
             break;
           case "match_ready":
+            callAttention("Your tournament match is ready: Go To Match", `pong-tournament-${id}`);
             patch({ ready: msg });
             break;
           case "tournament_over":
