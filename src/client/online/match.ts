@@ -17,8 +17,10 @@ import {
   type WelcomeMsg,
 } from "../../shared/protocol/messages";
 import { decodeRelay, RelayDecodeError } from "../../shared/protocol/relay";
+import { callAttention } from "../attention";
 import { dismissNotice, showNotice } from "../notices";
 import { onlineApi } from "./api";
+import { forgetLiveMatch, rememberLiveMatch } from "./live-match";
 import { NetPlay, type FrameTrace, type NetStats } from "./netplay";
 import { ReconnectingSocket } from "./socket";
 
@@ -194,6 +196,8 @@ export class OnlineMatch {
         this.update({ players: this.info.players.filter((p) => p.seat !== msg.seat) });
         break;
       case "match_ready":
+        // The lobby filled: call a player who is looking at another tab back.
+        if (this.seat >= 0 && this.info.phase === "waiting") callAttention("Your match is starting", `pong-game-${this.gameId}`);
         this.update({ players: msg.players });
         break;
       case "countdown":
@@ -225,6 +229,7 @@ export class OnlineMatch {
         break;
       case "game_over":
         net?.onGameOver(msg.tick, msg.digest, now);
+        forgetLiveMatch(this.gameId);
         this.update({ phase: "finished", gameOver: msg, scores: msg.scores, players: msg.players, countdown: null });
         break;
       case "error":
@@ -249,6 +254,7 @@ export class OnlineMatch {
       dismissNotice("game-net");
       showNotice("game-net-back", "info", "Reconnected.", 2500);
     }
+    if (msg.you.role === "player" && msg.phase !== "finished" && msg.phase !== "abandoned") rememberLiveMatch(this.gameId, msg.you.userId);
     this.update({
       conn: "open",
       welcome: msg,
@@ -280,6 +286,7 @@ export class OnlineMatch {
     }
     const end = (kind: MatchEnd["kind"], message: string) => {
       dismissNotice("game-net");
+      if (kind === "out" || kind === "expired" || kind === "gone") forgetLiveMatch(this.gameId);
       this.update({ conn: "ended", end: { kind, message }, reconnectDeadline: null });
       return false;
     };
