@@ -9,6 +9,7 @@ import { SocketRoom, verifiedUser } from "../sockets/socket-room";
 import { recordTournamentCompleted, recordTournamentStarted } from "../../observability/metrics/tournament-metrics";
 import {
   addPlayer,
+  applyLiveScore,
   applyResult,
   currentMatchOf,
   eliminated,
@@ -23,6 +24,7 @@ import {
   type JoinOutcome,
   type MatchEndReason,
   type MatchId,
+  type ScoreInput,
 } from "./bracket";
 import { insertTournamentWithCreator, markTournamentPlayersDone, registerTournamentPlayer, unregisterTournamentPlayer, upsertTournamentRow } from "../../db/tournaments";
 
@@ -213,6 +215,20 @@ export class Tournament extends DurableObject<Env> {
     if (isOver(rec.bracket)) await this.conclude();
     await this.scheduleAlarm();
     return outcome;
+  }
+
+  /**
+   * A game of this tournament reports a changed score or phase (each point, a pause, the start):
+   * one small RPC per change, so the hall shows the live score with no polling. Kept in the record
+   * (a hall that connects later gets it in the chart) and pushed as `match_score`. Late, repeated
+   * or foreign reports change nothing.
+   */
+  async reportScore(r: ScoreInput): Promise<boolean> {
+    const rec = this.rec;
+    if (!rec || !applyLiveScore(rec.bracket, r)) return false;
+    await this.save();
+    this.broadcast({ type: "match_score", matchId: r.matchId, gameId: r.gameId, scores: [...r.scores], phase: r.phase });
+    return true;
   }
 
   // ------------------------------------------------------------------ the hall
@@ -450,6 +466,7 @@ export class Tournament extends DurableObject<Env> {
       winner: m.winner,
       scores: m.scores,
       reason: m.reason,
+      live: m.status === "ready" ? (m.live ?? null) : null,
     }));
     return {
       id: rec.id,
