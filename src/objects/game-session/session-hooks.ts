@@ -78,6 +78,7 @@ async function writeMatchRow(env: Env, rec: SessionRecord): Promise<void> {
     startedAt: rec.startedAt ?? rec.createdAt,
     endedAt: rec.endedAt ?? Date.now(),
     tournamentId: rec.tournament?.tournamentId ?? null,
+    round: rec.tournament ? (rec.tournament.matchId === "final" ? "final" : "semi") : null,
   });
 }
 
