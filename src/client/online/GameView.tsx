@@ -14,7 +14,7 @@ import { createRenderer, fitCanvasToBox, quarterTurnsToBottom, screenAxisSign, v
 import { navigate } from "../router";
 import { useSession } from "../session";
 import { useMediaQuery } from "../useMediaQuery";
-import { onlineApi, type GameStatus } from "./api";
+import { onlineApi } from "./api";
 import { regionLabel, rememberRegion } from "./region";
 import { errorText, secondsLeft, Spinner, useNow } from "./common";
 import { OnlineMatch, type MatchEnd, type MatchInfo } from "./match";
@@ -51,7 +51,6 @@ function orientation(side: Side | null, bottomSide: Side | undefined) {
 export function GameView({ gameId }: { gameId: string }) {
   const [match] = useState(() => new OnlineMatch(gameId));
   const [info, setInfo] = useState<MatchInfo>(match.info);
-  const [status, setStatus] = useState<GameStatus | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const stageRef = useRef<HTMLDivElement>(null);
@@ -136,20 +135,7 @@ export function GameView({ gameId }: { gameId: string }) {
     return () => cleanups.forEach((c) => c());
   }, [config, bottomSide, seat, horizontal, sign]);
 
-  // In the lobby: the join code of a private game, and seats freed by players who cancelled
-  // (the server announces joins, not leaves, while waiting).
   const waiting = info.phase === "waiting" && info.conn !== "ended";
-  useEffect(() => {
-    if (!waiting) return;
-    let live = true;
-    const load = () => onlineApi.status(gameId).then((r) => live && r.ok && setStatus(r.data));
-    void load();
-    const id = setInterval(load, 3000);
-    return () => {
-      live = false;
-      clearInterval(id);
-    };
-  }, [waiting, gameId]);
 
   const over = info.gameOver !== null;
   const ended = info.end !== null;
@@ -181,7 +167,8 @@ export function GameView({ gameId }: { gameId: string }) {
 
   const players = info.players;
   const seatsTotal = mode === "4p" ? 4 : 2;
-  const seatsFilled = status && status.phase === "waiting" ? status.seatsTaken : players.filter((p) => !p.out).length;
+  // Pushed: seat_taken / player_joined add a seat, seat_freed gives one back (no polling).
+  const seatsFilled = players.filter((p) => !p.out).length;
   const away = players.filter((p) => p.seat !== seat && !p.present && !p.out && p.rejoinDeadline !== null && info.phase !== "waiting" && !over);
   const title = mode === "4p" ? "4-player game" : "Online game";
   const tournamentId = w?.tournamentId ?? null;
@@ -249,7 +236,7 @@ export function GameView({ gameId }: { gameId: string }) {
                   Server region: {regionLabel(gameId)}
                 </p>
               ) : null}
-              {status?.isPrivate ? (
+              {w?.isPrivate ? (
                 <p class="join-code-line">
                   Share this code: <strong class="join-code" data-testid="join-code">{gameId}</strong>
                 </p>

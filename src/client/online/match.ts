@@ -187,6 +187,7 @@ export class OnlineMatch {
       case "input_refused":
         net?.onInputRefused(msg, now);
         break;
+      case "seat_taken": // a seat given, its player not connected yet
       case "player_joined": {
         const others = this.info.players.filter((p) => p.seat !== msg.player.seat);
         this.update({ players: [...others, msg.player].sort((a, b) => a.seat - b.seat) });

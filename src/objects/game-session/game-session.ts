@@ -9,7 +9,7 @@ import { LiveMatch, type Happening } from "./live-match";
 import { CHECKPOINT_EVERY_MS } from "./next-wake";
 import * as rules from "./rules";
 import { SessionBase } from "./session-base";
-import { gameOverMsg, logInput, statusOf, syncMsg, welcomeMsg, type SocketAttachment } from "./session-messages";
+import { gameOverMsg, logInput, seatTakenMsg, statusOf, syncMsg, welcomeMsg, type SocketAttachment } from "./session-messages";
 
 export type { InitOptions } from "./rules";
 export type { ClaimResult } from "./rules";
@@ -58,8 +58,9 @@ export class GameSession extends SessionBase {
     if (!rec) return { ok: false, reason: "not_found" };
     const now = Date.now();
     const { taken, ...result } = rules.claimSeat(rec, { userId: user.id, username: user.username }, now);
-    if (taken) {
+    if (taken && result.ok) {
       await this.save();
+      this.broadcast(seatTakenMsg(rec, result.seat));
       await this.plan(now);
     }
     return result;
