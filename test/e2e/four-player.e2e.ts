@@ -56,4 +56,38 @@ describe("a 4-player lobby and match", () => {
     expect(asked).toEqual([]);
     for (const p of pages) await p.context().close();
   }, 90_000);
+  it("a drop banner never covers a paddle: in 4P it sits below the field", async () => {
+    const pages = await fourPlayers();
+    const [a, ...others] = pages as [Page, ...Page[]];
+    await a.goto("/4p");
+    await a.getByTestId("create-private").click();
+    await a.waitForURL(/\/game\/[A-Z2-9]{8}$/);
+    const code = gameIdOf(a);
+    for (const p of others) {
+      await p.goto("/4p");
+      await p.getByTestId("join-code-input").fill(code.toLowerCase());
+      await p.getByTestId("join-code-submit").click();
+      await p.waitForURL(new RegExp(`/game/${code}$`));
+    }
+    for (const p of pages) await expect.poll(() => phase(p), { timeout: 30_000 }).toBe("playing");
+    // One player's page goes away: the others are told, with the rejoin countdown.
+    await others[2]!.context().close();
+    const banner = a.getByTestId("opponent-left-banner");
+    await expect.poll(() => banner.isVisible(), { timeout: 15_000 }).toBe(true);
+    // Every edge of a 4P field has a paddle (the top one included): the banner overlaps none of it.
+    // (Polled: the field refits to the space left a frame after the banner appears.)
+    const rects = async () => {
+      const [b, field] = await Promise.all([banner.boundingBox(), a.getByTestId("game-canvas").boundingBox()]);
+      return { b: b!, field: field! };
+    };
+    const overlaps = async () => {
+      const { b, field } = await rects();
+      return b.x < field.x + field.width && field.x < b.x + b.width && b.y < field.y + field.height && field.y < b.y + b.height;
+    };
+    await expect.poll(overlaps, { timeout: 3000 }).toBe(false);
+    const { b, field } = await rects();
+    expect(b.y).toBeGreaterThanOrEqual(field.y + field.height);
+    await screenshot(a, "4p-drop-banner");
+    for (const p of [a, others[0]!, others[1]!]) await p.context().close();
+  }, 120_000);
 });

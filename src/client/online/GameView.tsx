@@ -174,6 +174,26 @@ export function GameView({ gameId }: { gameId: string }) {
   const tournamentId = w?.tournamentId ?? null;
   const live = isPlayer && !over && !ended && (info.phase === "countdown" || info.phase === "playing" || info.phase === "paused");
   const outcome = info.gameOver ? outcomeFor(info.gameOver, me?.id ?? null, mode) : null;
+  // 4P has a paddle on every edge of the field: its banners sit below the stage, never over a paddle.
+  const banners = (
+    <div class={`stage-banners${mode === "4p" ? " stage-banners-below" : ""}`} data-testid="stage-banners">
+      {info.conn === "reconnecting" ? (
+        <p class="banner banner-warn" role="status" data-testid="reconnect-banner">
+          Reconnecting…{info.reconnectDeadline !== null ? ` ${secondsLeft(info.reconnectDeadline, now)} s left` : ""}
+        </p>
+      ) : null}
+      {away.map((p) => (
+        <p key={p.seat} class="banner" role="status" data-testid="opponent-left-banner">
+          <span class={`seat-${p.seat}`}>{p.username}</span> left — waiting {secondsLeft(p.rejoinDeadline, now)} s for them to rejoin
+        </p>
+      ))}
+      {error ? (
+        <p class="form-error" role="alert" data-testid="game-error">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
   const label = players.map((p) => `${p.username} ${info.scores[p.seat] ?? 0}`).join(", ");
 
   return (
@@ -192,23 +212,7 @@ export function GameView({ gameId }: { gameId: string }) {
 
       <div class="stage" ref={stageRef} tabIndex={-1} data-testid="stage">
         <canvas ref={canvasRef} class="game-canvas" role="img" aria-label={`${title}: ${label}`} data-testid="game-canvas" />
-        <div class="stage-banners">
-          {info.conn === "reconnecting" ? (
-            <p class="banner banner-warn" role="status" data-testid="reconnect-banner">
-              Reconnecting…{info.reconnectDeadline !== null ? ` ${secondsLeft(info.reconnectDeadline, now)} s left` : ""}
-            </p>
-          ) : null}
-          {away.map((p) => (
-            <p key={p.seat} class="banner" role="status" data-testid="opponent-left-banner">
-              <span class={`seat-${p.seat}`}>{p.username}</span> left — waiting {secondsLeft(p.rejoinDeadline, now)} s for them to rejoin
-            </p>
-          ))}
-          {error ? (
-            <p class="form-error" role="alert" data-testid="game-error">
-              {error}
-            </p>
-          ) : null}
-        </div>
+        {mode === "4p" ? null : banners}
 
         {!w && !ended ? (
           <div class="overlay">
@@ -336,6 +340,8 @@ export function GameView({ gameId }: { gameId: string }) {
           </div>
         ) : null}
       </div>
+
+      {mode === "4p" ? banners : null}
 
       {isPlayer && mySide ? (
         <div class={`touch-controls${horizontal ? "" : " touch-controls-sides"}`}>
