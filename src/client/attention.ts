@@ -15,11 +15,13 @@ export interface AttentionCall {
 }
 
 let savedTitle: string | null = null;
+/** The title this module set: a page that changed the title since (a new route) keeps its own. */
+let shownTitle: string | null = null;
 
 function restoreTitle(): void {
   if (savedTitle === null || document.hidden) return;
-  document.title = savedTitle;
-  savedTitle = null;
+  if (document.title === shownTitle) document.title = savedTitle;
+  savedTitle = shownTitle = null;
   window.removeEventListener("focus", restoreTitle);
   document.removeEventListener("visibilitychange", restoreTitle);
 }
@@ -31,7 +33,7 @@ export function callAttention(text: string, tag: string): void {
   let notified = false;
   if (away) {
     savedTitle ??= document.title;
-    document.title = `● ${text}`;
+    document.title = shownTitle = `● ${text}`;
     window.addEventListener("focus", restoreTitle);
     document.addEventListener("visibilitychange", restoreTitle);
     if (typeof Notification !== "undefined" && Notification.permission === "granted") {
