@@ -1,4 +1,4 @@
-/** The tournament chart as an SVG picture: two semi-finals feeding the final, and the champion. */
+/** The tournament chart as an SVG picture (two semi-finals feeding the final, and the champion), and the live matches under it with a Watch button each. */
 import type { ChartMatch, TournamentChart } from "../../shared/protocol/tournament";
 import { navigate } from "../router";
 
