@@ -22,6 +22,7 @@ import { matches, matchPlayers, users } from "./schema";
 
 export type MatchMode = "2p" | "4p" | "tournament";
 export type MatchReason = "normal" | "forfeit";
+export type MatchRound = "semi" | "final";
 export type SeatSide = "left" | "right" | "top" | "bottom";
 
 export interface RecordMatchPlayer {
@@ -45,6 +46,8 @@ export interface RecordMatchInput {
   /** Epoch ms, >= startedAt. */
   endedAt: number;
   tournamentId?: string | null;
+  /** A tournament match's round. */
+  round?: MatchRound | null;
 }
 
 export interface RecordMatchResult {
@@ -99,6 +102,7 @@ function validate(input: RecordMatchInput): void {
     if (!Number.isInteger(p.score) || p.score < 0) fail("score must be a non-negative integer");
   }
   if (!input.players.some((p) => p.userId === input.winnerId)) fail("winnerId is not one of the players");
+  if (input.round != null && input.round !== "semi" && input.round !== "final") fail("round must be semi, final or null");
   if (!Number.isFinite(input.startedAt) || !Number.isFinite(input.endedAt) || input.endedAt < input.startedAt) {
     fail("startedAt/endedAt must be epoch ms with startedAt <= endedAt");
   }
@@ -131,6 +135,7 @@ export async function recordMatch(db: Db, input: RecordMatchInput): Promise<Reco
       startedAt: Math.round(input.startedAt),
       endedAt: Math.round(input.endedAt),
       tournamentId: input.tournamentId ?? null,
+      round: input.round ?? null,
       writeId,
     })
     .onConflictDoNothing({ target: matches.id });

@@ -60,6 +60,8 @@ export const matches = sqliteTable(
     startedAt: integer("started_at").notNull(),
     endedAt: integer("ended_at").notNull(),
     tournamentId: text("tournament_id").references(() => tournaments.id),
+    /** A tournament match's round (match history labels it); null outside tournaments and in rows older than the column. */
+    round: text("round", { enum: ["semi", "final"] }),
     /**
      * Random value written by the recordMatch() call whose INSERT created the row. The other
      * statements of the same D1 batch only take effect when it matches, which is what makes

@@ -75,6 +75,7 @@ export async function recentMatches(db: Db, userId: string, limit = 20): Promise
       startedAt: matches.startedAt,
       endedAt: matches.endedAt,
       tournamentId: matches.tournamentId,
+      round: matches.round,
     })
     .from(matchPlayers)
     .innerJoin(matches, eq(matches.id, matchPlayers.matchId))
@@ -111,6 +112,7 @@ export async function recentMatches(db: Db, userId: string, limit = 20): Promise
       startedAt: iso(m.startedAt),
       endedAt: iso(m.endedAt),
       tournamentId: m.tournamentId,
+      round: m.round ?? null,
     };
   });
 }

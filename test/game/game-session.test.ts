@@ -1,7 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm, SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { GameClient, goSilentWhileOtherPings, players, sessionStub, startGame } from "./client";
+import { GameClient, goSilentWhileOtherPings, newGameId, players, sessionStub, startGame } from "./client";
 import { FLOOD_BAR_MS } from "../../src/shared/protocol/limits";
 
 const FAST = { winScore: 1, countdownS: 1 };
@@ -536,6 +536,31 @@ describe("lobby and liveness", () => {
     a.close();
     b.close();
   }, 20_000);
+
+  it("pushes a seat given in a 4P lobby to everyone waiting at once (seat_taken), before its player connects", async () => {
+    const users = await players(3);
+    const gameId = newGameId();
+    const stub = sessionStub(gameId);
+    await stub.init({ gameId, mode: "4p", isPrivate: true, overrides: { countdownS: 1 } });
+    expect((await stub.claimSeat({ id: users[0].id, username: users[0].username })).ok).toBe(true);
+    const a = await GameClient.connect(gameId, users[0]);
+    const welcome = await a.next("welcome");
+    expect(welcome.isPrivate).toBe(true);
+    expect(welcome.players).toHaveLength(1);
+    // Two more seats are given (matchmaking or a join code): a hears each at once, nobody polls.
+    for (const u of users.slice(1)) expect((await stub.claimSeat({ id: u.id, username: u.username })).ok).toBe(true);
+    await a.until(() => a.count("seat_taken") === 2, 2000, "two seats taken");
+    const taken = a.messages.filter((m) => m.type === "seat_taken");
+    expect(taken.map((m) => [m.player.seat, m.player.userId, m.player.present])).toEqual([
+      [1, users[1].id, false],
+      [2, users[2].id, false],
+    ]);
+    // A seat claimed again by its holder is not news.
+    await stub.claimSeat({ id: users[1].id, username: users[1].username });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(a.count("seat_taken")).toBe(2);
+    a.close();
+  });
 
   it("runs the lobby idle clock only while nobody is connected (no alarm storm with a player waiting)", async () => {
     const users = await players(1);

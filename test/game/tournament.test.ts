@@ -88,17 +88,55 @@ describe("a tournament", () => {
     expect(row).toEqual({ status: "finished", champion_id: of.winner.userId });
     const rows = await env.DB.prepare("SELECT count(*) AS n FROM matches WHERE tournament_id = ?").bind(id).first<{ n: number }>();
     expect(rows?.n).toBe(3);
-    // The champion's profile shows the title.
+    // Each match row knows its round.
+    const rounds = await env.DB.prepare("SELECT id, round FROM matches WHERE tournament_id = ?").bind(id).all<{ id: string; round: string }>();
+    expect(Object.fromEntries(rounds.results.map((r) => [r.id, r.round]))).toEqual({ [sf1.gameId]: "semi", [sf2.gameId]: "semi", [finalMsg.gameId]: "final" });
+    // The champion's profile shows the title, and its history labels the rounds.
     const champion = users.find((u) => u.id === of.winner.userId)!;
-    const profile = await (await api(`/api/users/${champion.username}`, users[0].token, "GET")).json<{ championships: { count: number; recent: { id: string }[] } }>();
+    const profile = await (await api(`/api/users/${champion.username}`, users[0].token, "GET")).json<{
+      championships: { count: number; recent: { id: string }[] };
+      matches: { id: string; mode: string; round: string | null; tournamentId: string | null }[];
+    }>();
     expect(profile.championships.count).toBe(1);
     expect(profile.championships.recent[0].id).toBe(id);
+    expect(profile.matches.map((m) => [m.mode, m.round, m.tournamentId])).toEqual([["tournament", "final", id], ["tournament", "semi", id]]);
     const loser = users.find((u) => u.id !== champion.id)!;
     expect((await (await api(`/api/users/${loser.username}`, users[0].token, "GET")).json<{ championships: { count: number } }>()).championships.count).toBe(0);
     // Players are free for another tournament once this one ended.
     const again = await api("/api/tournaments", users[0].token, "POST", { name: "Next" });
     expect(again.status).toBe(201);
   }, 90_000);
+
+  it("pushes a live match's score to the hall on every change (no polling), in the chart too, and clears it with the result", async () => {
+    const { id, users, halls } = await setup({ game: { ...GAME, winScore: 2 } });
+    const sf1 = await halls[0].nth("match_ready", 1);
+    const [outsider] = await players(1);
+    const watcher = await GameClient.connectPath(`/ws/tournament/${id}`, outsider);
+    await watcher.nth("tournament_chart", 1);
+    const scoresOf = (c: GameClient) => c.messages.filter((m) => m.type === "match_score" && m.gameId === sf1.gameId);
+    const over = await playGame(sf1.gameId, [users[0], users[1]]);
+    // The spectator of the hall saw the match start and each point as it was scored.
+    await watcher.until(() => scoresOf(watcher).some((m) => m.phase === "playing" && m.scores[0] + m.scores[1] === 1), 5000, "the first point");
+    const seen = scoresOf(watcher);
+    expect(seen[0]).toMatchObject({ type: "match_score", matchId: "sf1", scores: [0, 0] });
+    expect(seen.map((m) => `${m.phase} ${m.scores.join("-")}`)).toEqual([...new Set(seen.map((m) => `${m.phase} ${m.scores.join("-")}`))]); // only changes
+    // (The winning point may be shown too, just before the result: both reach the hall.)
+    expect(seen.every((m) => m.scores.length === 2 && m.scores[0] + m.scores[1] <= 2)).toBe(true);
+    // The result replaces the live score.
+    await watcher.until(() => watcher.messages.some((m) => m.type === "tournament_chart" && m.chart.matches[0].status === "done"), 10_000, "sf1 done");
+    const chart = await tournamentStub(id).chart();
+    expect(chart.matches[0]).toMatchObject({ status: "done", live: null, scores: over.scores });
+    // A report after the result, or for a game that is not the match's, changes nothing.
+    expect(await tournamentStub(id).reportScore({ matchId: "sf1", gameId: sf1.gameId, scores: [2, 1], phase: "playing" })).toBe(false);
+    const sf2 = await halls[2].nth("match_ready", 1);
+    expect(await tournamentStub(id).reportScore({ matchId: "sf2", gameId: sf1.gameId, scores: [1, 0], phase: "playing" })).toBe(false);
+    // The other semi-final's score, told once, is in the chart a hall gets when it connects.
+    expect(await tournamentStub(id).reportScore({ matchId: "sf2", gameId: sf2.gameId, scores: [1, 0], phase: "paused" })).toBe(true);
+    const late = await GameClient.connectPath(`/ws/tournament/${id}`, outsider);
+    const first = await late.nth("tournament_chart", 1);
+    expect(first.chart.matches[1].live).toEqual({ scores: [1, 0], phase: "paused" });
+    for (const c of [...halls, watcher, late]) c.close();
+  }, 60_000);
 
   it("keeps tournament seats for their players: a non-participant is at most a spectator", async () => {
     const { users, halls } = await setup();

@@ -6,7 +6,7 @@
  */
 import { isMuted } from "./mute";
 
-export type Cue = "hit" | "wall" | "score" | "countdown" | "go" | "win" | "lose";
+export type Cue = "hit" | "wall" | "score" | "countdown" | "go" | "win" | "lose" | "ready";
 
 interface Note {
   /** Hz. */
@@ -33,6 +33,11 @@ const CUES: Readonly<Record<Cue, readonly Note[]>> = {
     { freq: 523, at: 0, length: 0.12, type: "triangle" },
     { freq: 659, at: 0.12, length: 0.12, type: "triangle" },
     { freq: 784, at: 0.24, length: 0.3, type: "triangle" },
+  ],
+  /** A match is waiting for you (a background tab): two rising notes, a little louder. */
+  ready: [
+    { freq: 660, at: 0, length: 0.14, type: "sine", gain: 0.2 },
+    { freq: 990, at: 0.16, length: 0.22, type: "sine", gain: 0.2 },
   ],
   lose: [
     { freq: 392, at: 0, length: 0.16, type: "triangle" },

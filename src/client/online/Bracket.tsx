@@ -1,5 +1,6 @@
-/** The tournament chart as an SVG picture: two semi-finals feeding the final, and the champion. */
+/** The tournament chart as an SVG picture (two semi-finals feeding the final, and the champion), and the live matches under it with a Watch button each. */
 import type { ChartMatch, TournamentChart } from "../../shared/protocol/tournament";
+import { navigate } from "../router";
 
 const W = 220;
 const ROW = 34;
@@ -8,14 +9,55 @@ const TITLES = { sf1: "Semi-final 1", sf2: "Semi-final 2", final: "Final" } as c
 
 function statusText(m: ChartMatch): string {
   if (m.status === "done") return m.reason && m.reason !== "normal" ? `done · ${m.reason.replace("_", "-")}` : "done";
-  return m.status === "ready" ? "live" : "waiting";
+  if (m.status === "waiting") return "waiting";
+  if (!m.live) return "taking seats";
+  return m.live.phase === "paused" ? "live · paused" : m.live.phase === "countdown" ? "live · starting" : "live";
+}
+
+/** The score to show: the result once done, the live score while the game runs. */
+function shownScores(m: ChartMatch): number[] | null {
+  return m.scores ?? (m.status === "ready" ? (m.live?.scores ?? null) : null);
 }
 
 function describe(m: ChartMatch): string {
   const [a, b] = m.players.map((p) => p?.username ?? "to be decided");
   const winner = m.players.find((p) => p && p.userId === m.winner)?.username;
-  const score = m.scores ? ` ${m.scores.join("–")}` : "";
-  return `${TITLES[m.id]}: ${a} versus ${b}${winner ? `, ${winner} won${score}` : `, ${statusText(m)}`}.`;
+  const shown = shownScores(m);
+  const score = shown ? ` ${shown.join("–")}` : "";
+  return `${TITLES[m.id]}: ${a} versus ${b}${winner ? `, ${winner} won${score}` : `, ${statusText(m)}${score}`}.`;
+}
+
+/**
+ * Under the chart: each match being played now, its live score and a Watch button (the game as a
+ * spectator). Not for the match you play in yourself: Go To Match is yours.
+ */
+export function LiveMatches({ chart, me }: { chart: TournamentChart; me: string | null }) {
+  const live = chart.matches.filter((m) => m.status === "ready" && m.gameId && !m.players.some((p) => p?.userId === me));
+  if (!live.length) return null;
+  return (
+    <ul class="live-list hall-live" aria-label="Live matches" data-testid="hall-live-list">
+      {live.map((m) => {
+        const names = m.players.map((p) => p?.username ?? "?");
+        return (
+          <li key={m.id} class="live-row" data-testid="hall-live-row" data-match-id={m.id} data-game-id={m.gameId}>
+            <span class="match-mode">{TITLES[m.id]}</span>
+            <span class="live-players" data-testid="hall-live-score">
+              {names.map((name, i) => (
+                <span key={i}>
+                  {i > 0 ? <span class="muted"> vs </span> : null}
+                  {name} <strong>{m.live?.scores[i] ?? 0}</strong>
+                </span>
+              ))}
+            </span>
+            <span class="muted small">{statusText(m)}</span>
+            <button type="button" class="button button-small" onClick={() => navigate(`/game/${m.gameId}`)} aria-label={`Watch ${names.join(" versus ")}`} data-testid="hall-watch">
+              Watch
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
 }
 
 export function Bracket({ chart, me }: { chart: TournamentChart; me: string | null }) {
@@ -44,7 +86,7 @@ export function Bracket({ chart, me }: { chart: TournamentChart; me: string | nu
                     {won ? " ✓" : ""}
                   </text>
                   <text class="bracket-score" x={W - 10} y="21" text-anchor="end">
-                    {m.scores ? m.scores[i] ?? "" : ""}
+                    {shownScores(m)?.[i] ?? ""}
                   </text>
                 </g>
               );

@@ -12,20 +12,22 @@ import { attachPointerSteering, PointerSteering } from "../game/drivers";
 import { attachKeyboard, SeatInput, type KeyBindings } from "../game/input";
 import { createRenderer, fitCanvasToBox, quarterTurnsToBottom, screenAxisSign, viewSize } from "../render";
 import { navigate } from "../router";
+import { useSession } from "../session";
 import { useMediaQuery } from "../useMediaQuery";
-import { onlineApi, type GameStatus } from "./api";
+import { onlineApi } from "./api";
 import { regionLabel, rememberRegion } from "./region";
 import { errorText, secondsLeft, Spinner, useNow } from "./common";
 import { OnlineMatch, type MatchEnd, type MatchInfo } from "./match";
+import { outcomeFor } from "./outcome";
 
 const PORTRAIT_PHONE = "(orientation: portrait) and (pointer: coarse)";
 
 const ENDED_TITLES: Record<MatchEnd["kind"], string> = {
   replaced: "Opened elsewhere",
   gone: "No such game",
-  out: "You left the match",
+  out: "You forfeited",
   left: "You left the game",
-  expired: "You are out",
+  expired: "You forfeited",
   error: "Disconnected",
 };
 
@@ -49,7 +51,6 @@ function orientation(side: Side | null, bottomSide: Side | undefined) {
 export function GameView({ gameId }: { gameId: string }) {
   const [match] = useState(() => new OnlineMatch(gameId));
   const [info, setInfo] = useState<MatchInfo>(match.info);
-  const [status, setStatus] = useState<GameStatus | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const stageRef = useRef<HTMLDivElement>(null);
@@ -57,6 +58,9 @@ export function GameView({ gameId }: { gameId: string }) {
   const primaryRef = useRef<HTMLButtonElement>(null);
   const portrait = useMediaQuery(PORTRAIT_PHONE);
   const [input] = useState(() => new SeatInput(4));
+  /** The resign confirmation: open from the Resign button or from Leave mid-match. */
+  const [confirmResign, setConfirmResign] = useState<null | "resign" | "leave">(null);
+  const me = useSession().user;
 
   const w = info.welcome;
   const you = w?.you;
@@ -131,20 +135,7 @@ export function GameView({ gameId }: { gameId: string }) {
     return () => cleanups.forEach((c) => c());
   }, [config, bottomSide, seat, horizontal, sign]);
 
-  // In the lobby: the join code of a private game, and seats freed by players who cancelled
-  // (the server announces joins, not leaves, while waiting).
   const waiting = info.phase === "waiting" && info.conn !== "ended";
-  useEffect(() => {
-    if (!waiting) return;
-    let live = true;
-    const load = () => onlineApi.status(gameId).then((r) => live && r.ok && setStatus(r.data));
-    void load();
-    const id = setInterval(load, 3000);
-    return () => {
-      live = false;
-      clearInterval(id);
-    };
-  }, [waiting, gameId]);
 
   const over = info.gameOver !== null;
   const ended = info.end !== null;
@@ -176,10 +167,33 @@ export function GameView({ gameId }: { gameId: string }) {
 
   const players = info.players;
   const seatsTotal = mode === "4p" ? 4 : 2;
-  const seatsFilled = status && status.phase === "waiting" ? status.seatsTaken : players.filter((p) => !p.out).length;
+  // Pushed: seat_taken / player_joined add a seat, seat_freed gives one back (no polling).
+  const seatsFilled = players.filter((p) => !p.out).length;
   const away = players.filter((p) => p.seat !== seat && !p.present && !p.out && p.rejoinDeadline !== null && info.phase !== "waiting" && !over);
   const title = mode === "4p" ? "4-player game" : "Online game";
   const tournamentId = w?.tournamentId ?? null;
+  const live = isPlayer && !over && !ended && (info.phase === "countdown" || info.phase === "playing" || info.phase === "paused");
+  const outcome = info.gameOver ? outcomeFor(info.gameOver, me?.id ?? null, mode) : null;
+  // 4P has a paddle on every edge of the field: its banners sit below the stage, never over a paddle.
+  const banners = (
+    <div class={`stage-banners${mode === "4p" ? " stage-banners-below" : ""}`} data-testid="stage-banners">
+      {info.conn === "reconnecting" ? (
+        <p class="banner banner-warn" role="status" data-testid="reconnect-banner">
+          Reconnecting…{info.reconnectDeadline !== null ? ` ${secondsLeft(info.reconnectDeadline, now)} s left` : ""}
+        </p>
+      ) : null}
+      {away.map((p) => (
+        <p key={p.seat} class="banner" role="status" data-testid="opponent-left-banner">
+          <span class={`seat-${p.seat}`}>{p.username}</span> left — waiting {secondsLeft(p.rejoinDeadline, now)} s for them to rejoin
+        </p>
+      ))}
+      {error ? (
+        <p class="form-error" role="alert" data-testid="game-error">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
   const label = players.map((p) => `${p.username} ${info.scores[p.seat] ?? 0}`).join(", ");
 
   return (
@@ -198,23 +212,7 @@ export function GameView({ gameId }: { gameId: string }) {
 
       <div class="stage" ref={stageRef} tabIndex={-1} data-testid="stage">
         <canvas ref={canvasRef} class="game-canvas" role="img" aria-label={`${title}: ${label}`} data-testid="game-canvas" />
-        <div class="stage-banners">
-          {info.conn === "reconnecting" ? (
-            <p class="banner banner-warn" role="status" data-testid="reconnect-banner">
-              Reconnecting…{info.reconnectDeadline !== null ? ` ${secondsLeft(info.reconnectDeadline, now)} s left` : ""}
-            </p>
-          ) : null}
-          {away.map((p) => (
-            <p key={p.seat} class="banner" role="status" data-testid="opponent-left-banner">
-              <span class={`seat-${p.seat}`}>{p.username}</span> left — waiting {secondsLeft(p.rejoinDeadline, now)} s for them to rejoin
-            </p>
-          ))}
-          {error ? (
-            <p class="form-error" role="alert" data-testid="game-error">
-              {error}
-            </p>
-          ) : null}
-        </div>
+        {mode === "4p" ? null : banners}
 
         {!w && !ended ? (
           <div class="overlay">
@@ -242,7 +240,7 @@ export function GameView({ gameId }: { gameId: string }) {
                   Server region: {regionLabel(gameId)}
                 </p>
               ) : null}
-              {status?.isPrivate ? (
+              {w?.isPrivate ? (
                 <p class="join-code-line">
                   Share this code: <strong class="join-code" data-testid="join-code">{gameId}</strong>
                 </p>
@@ -275,18 +273,31 @@ export function GameView({ gameId }: { gameId: string }) {
           </div>
         ) : null}
 
+        {confirmResign && live ? (
+          <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="resign-title" data-testid="resign-confirm">
+            <div class="overlay-box">
+              <h2 id="resign-title">{confirmResign === "leave" ? "Leave the match?" : "Resign?"}</h2>
+              <p>{confirmResign === "leave" ? "Leaving mid-match keeps the others waiting for you. Resign to end it now: " : ""}Resigning forfeits this match{mode === "2p" ? ": your opponent wins" : ""}.</p>
+              <div class="button-row">
+                <button type="button" class="button button-danger" onClick={() => { setConfirmResign(null); match.resign(); }} data-testid="resign-confirm-yes">
+                  Resign
+                </button>
+                <button type="button" class="button button-primary" ref={primaryRef} onClick={() => setConfirmResign(null)} data-testid="resign-confirm-no">
+                  Keep playing
+                </button>
+              </div>
+            </div>
+          </div>
+        ) : null}
+
         {info.gameOver ? (
-          <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="winner-title" data-testid="winner-screen">
+          <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="winner-title" data-testid="winner-screen" data-outcome={outcome!.kind}>
             <div class="overlay-box">
               <h2 id="winner-title" class={info.gameOver.winner ? `seat-${info.gameOver.winner.seat}` : undefined} data-testid="winner-text">
-                {info.gameOver.winner === null
-                  ? "No winner"
-                  : info.gameOver.winner.seat === seat
-                    ? "You win!"
-                    : `${info.gameOver.winner.username} wins`}
+                {outcome!.title}
               </h2>
               <p class="muted" data-testid="end-reason" data-reason={info.gameOver.reason}>
-                {info.gameOver.reason === "forfeit" ? `By forfeit: ${mode === "4p" ? "the others" : "the opponent"} left.` : info.gameOver.reason === "abandoned" ? "The match was abandoned." : "Match over."}
+                {outcome!.detail}
               </p>
               <ol class="final-scores" data-testid="final-scores">
                 {info.gameOver.players.map((p) => (
@@ -330,6 +341,8 @@ export function GameView({ gameId }: { gameId: string }) {
         ) : null}
       </div>
 
+      {mode === "4p" ? banners : null}
+
       {isPlayer && mySide ? (
         <div class={`touch-controls${horizontal ? "" : " touch-controls-sides"}`}>
           <TouchPad input={input} seat={seat} label="You" placement={horizontal ? "bottom" : mySide === "left" ? "left" : "right"} horizontal={horizontal} screenSign={sign} />
@@ -337,7 +350,20 @@ export function GameView({ gameId }: { gameId: string }) {
       ) : null}
 
       <p class="controls-help muted small">
-        {isPlayer ? (horizontal ? "Move ◀/▶ or A/D" : "Move ↑/↓ or W/S") : "Watching"} · <Link href="/">Leave</Link>
+        {isPlayer ? (horizontal ? "Move ◀/▶ or A/D" : "Move ↑/↓ or W/S") : "Watching"} ·{" "}
+        {live ? (
+          <>
+            <button type="button" class="link-button" onClick={() => setConfirmResign("resign")} data-testid="resign">
+              Resign
+            </button>{" "}
+            ·{" "}
+            <button type="button" class="link-button" onClick={() => setConfirmResign("leave")} data-testid="leave">
+              Leave
+            </button>
+          </>
+        ) : (
+          <Link href="/">Leave</Link>
+        )}
       </p>
     </section>
   );

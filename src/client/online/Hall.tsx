@@ -4,11 +4,12 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { CloseCode } from "../../shared/protocol/limits";
-import type { TournamentChart, TournamentMatchReadyMsg, TournamentServerMessage } from "../../shared/protocol/tournament";
+import { parseMatchScore, type TournamentChart, type TournamentMatchReadyMsg, type TournamentServerMessage } from "../../shared/protocol/tournament";
 import { Link } from "../components/Link";
+import { callAttention } from "../attention";
 import { navigate } from "../router";
 import { onlineApi } from "./api";
-import { Bracket } from "./Bracket";
+import { Bracket, LiveMatches } from "./Bracket";
 import { errorText, secondsLeft, Spinner, useNow } from "./common";
 import { ReconnectingSocket } from "./socket";
 
@@ -51,8 +52,21 @@ function useHall(id: string): HallState {
             patch({ present: msg.present, spectators: msg.spectators });
             break;
           case "match_ready":
+            callAttention("Your tournament match is ready: Go To Match", `pong-tournament-${id}`);
             patch({ ready: msg });
             break;
+          case "match_score": {
+            // A live match's score changed: only that match of the chart, if it is still this game.
+            const score = parseMatchScore(msg);
+            if (!score) break;
+            const { matchId, gameId, scores, phase } = score;
+            setState((s) =>
+              s.chart
+                ? { ...s, chart: { ...s.chart, matches: s.chart.matches.map((m) => (m.id === matchId && m.gameId === gameId && m.status === "ready" ? { ...m, live: { scores, phase } } : m)) } }
+                : s,
+            );
+            break;
+          }
           case "tournament_over":
             patch({ over: true });
             break;
@@ -194,6 +208,7 @@ export function Hall({ id }: { id: string }) {
                   : "The tournament was cancelled."}
           </p>
           <Bracket chart={chart} me={me?.userId ?? null} />
+          <LiveMatches chart={chart} me={me?.userId ?? null} />
           <h2 class="section-title">In the hall</h2>
           <ul class="presence" data-testid="presence-list">
             {chart.players.map((p) => {

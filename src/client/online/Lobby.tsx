@@ -5,6 +5,7 @@ import { ID_ALPHABET, ID_LENGTH } from "../../shared/ids";
 import type { ApiResult } from "../api";
 import { Link } from "../components/Link";
 import { navigate } from "../router";
+import { askNotificationPermission } from "../attention";
 import { onlineApi, type PlayAnswer } from "./api";
 import { rememberRegion } from "./region";
 import { errorText } from "./common";
@@ -19,6 +20,8 @@ export function Lobby({ mode }: { mode: Mode }) {
   const four = mode === "4p";
 
   const go = async (what: string, call: () => Promise<ApiResult<PlayAnswer>>, onError = setError) => {
+    // Still inside the click: the one moment a browser lets us ask (for the match-ready notification).
+    askNotificationPermission();
     setBusy(what);
     setError(null);
     setCodeError(null);

@@ -3,6 +3,7 @@ import { useState } from "preact/hooks";
 import type { ApiResult } from "../api";
 import { LoadError } from "../components/LoadError";
 import { navigate } from "../router";
+import { askNotificationPermission } from "../attention";
 import { useApiResource } from "../useApiResource";
 import { onlineApi, type TournamentJoin } from "./api";
 import { errorText, Spinner } from "./common";
@@ -14,6 +15,8 @@ export function Tournaments() {
   const [error, setError] = useState<string | null>(null);
 
   const go = async (what: string, call: () => Promise<ApiResult<TournamentJoin>>) => {
+    // Still inside the click: the one moment a browser lets us ask (for the match-ready notification).
+    askNotificationPermission();
     setBusy(what);
     setError(null);
     const result = await call();

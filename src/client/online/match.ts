@@ -17,8 +17,10 @@ import {
   type WelcomeMsg,
 } from "../../shared/protocol/messages";
 import { decodeRelay, RelayDecodeError } from "../../shared/protocol/relay";
+import { callAttention } from "../attention";
 import { dismissNotice, showNotice } from "../notices";
 import { onlineApi } from "./api";
+import { forgetLiveMatch, rememberLiveMatch } from "./live-match";
 import { NetPlay, type FrameTrace, type NetStats } from "./netplay";
 import { ReconnectingSocket } from "./socket";
 
@@ -113,6 +115,12 @@ export class OnlineMatch {
     return true;
   }
 
+  /** Resign a running match (the protocol's `resign`): the server takes the seat out and closes with "resigned". */
+  resign(): void {
+    if (this.seat < 0 || this.info.gameOver || this.info.conn !== "open") return;
+    this.send({ type: "resign" });
+  }
+
   subscribe(listener: (info: MatchInfo) => void): () => void {
     this.listeners.add(listener);
     listener(this.info);
@@ -179,6 +187,7 @@ export class OnlineMatch {
       case "input_refused":
         net?.onInputRefused(msg, now);
         break;
+      case "seat_taken": // a seat given, its player not connected yet
       case "player_joined": {
         const others = this.info.players.filter((p) => p.seat !== msg.player.seat);
         this.update({ players: [...others, msg.player].sort((a, b) => a.seat - b.seat) });
@@ -188,6 +197,8 @@ export class OnlineMatch {
         this.update({ players: this.info.players.filter((p) => p.seat !== msg.seat) });
         break;
       case "match_ready":
+        // The lobby filled: call a player who is looking at another tab back.
+        if (this.seat >= 0 && this.info.phase === "waiting") callAttention("Your match is starting", `pong-game-${this.gameId}`);
         this.update({ players: msg.players });
         break;
       case "countdown":
@@ -219,6 +230,7 @@ export class OnlineMatch {
         break;
       case "game_over":
         net?.onGameOver(msg.tick, msg.digest, now);
+        forgetLiveMatch(this.gameId);
         this.update({ phase: "finished", gameOver: msg, scores: msg.scores, players: msg.players, countdown: null });
         break;
       case "error":
@@ -244,6 +256,7 @@ export class OnlineMatch {
       dismissNotice("game-net");
       showNotice("game-net-back", "info", "Reconnected.", 2500);
     }
+    if (msg.you.role === "player" && msg.phase !== "finished" && msg.phase !== "abandoned") rememberLiveMatch(this.gameId, msg.you.userId);
     this.update({
       conn: "open",
       welcome: msg,
@@ -275,6 +288,7 @@ export class OnlineMatch {
     }
     const end = (kind: MatchEnd["kind"], message: string) => {
       dismissNotice("game-net");
+      if (kind === "out" || kind === "expired" || kind === "gone") forgetLiveMatch(this.gameId);
       this.update({ conn: "ended", end: { kind, message }, reconnectDeadline: null });
       return false;
     };
@@ -282,8 +296,8 @@ export class OnlineMatch {
     if (code === CloseCode.gameGone) return end("gone", "This game no longer exists.");
     if (code === CloseCode.policyViolation || code === CloseCode.tooLarge) return end("error", "The server closed the connection (protocol error).");
     if (code === CloseCode.normal && opened) {
-      if (reason.includes("expired")) return end("expired", "You were away too long: you are out of this match.");
-      if (reason.includes("resign")) return end("out", "You resigned.");
+      if (reason.includes("expired")) return end("expired", "You were away longer than the rejoin window: you forfeited this match.");
+      if (reason.includes("resign")) return end("out", "You resigned: the match is forfeited.");
       return end("left", "You left this game.");
     }
     // Unexpected: reconnect inside the rejoin window.
@@ -291,7 +305,7 @@ export class OnlineMatch {
     const now = Date.now();
     let deadline = this.info.reconnectDeadline;
     if (deadline === null && w && w.you.role === "player" && w.phase !== "finished") deadline = now + w.config.rejoinTimeoutS * 1000;
-    if (deadline !== null && now > deadline) return end("expired", "Could not reconnect in time.");
+    if (deadline !== null && now > deadline) return end("expired", "Could not reconnect before the rejoin window ran out: you forfeited this match.");
     if (!opened) void this.checkGone();
     showNotice("game-net", "error", "Connection to the game lost. Reconnecting…", 0);
     this.update({ conn: "reconnecting", reconnectDeadline: deadline });

@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { Link } from "../components/Link";
 import { AI_LEVELS, type AiLevel } from "../game/aiLevels";
+import { useLiveMatch } from "../online/live-match";
 import { navigate } from "../router";
 import { useSession } from "../session";
 
@@ -19,6 +20,7 @@ function storedLevel(): AiLevel {
 export function Home() {
   const { ready, user } = useSession();
   const [level, setLevel] = useState<AiLevel>(storedLevel);
+  const liveMatch = useLiveMatch(user?.id ?? null);
 
   const chooseLevel = (next: AiLevel) => {
     setLevel(next);
@@ -76,6 +78,11 @@ export function Home() {
             <p aria-busy="true">…</p>
           ) : user ? (
             <div class="button-stack">
+              {liveMatch ? (
+                <button type="button" class="button button-primary" onClick={() => navigate(`/game/${liveMatch}`)} data-testid="back-to-match">
+                  Back to your match
+                </button>
+              ) : null}
               <button type="button" class="button" onClick={() => navigate("/online")} data-testid="play-online">
                 Play online
               </button>

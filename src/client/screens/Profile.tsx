@@ -109,7 +109,14 @@ function MatchRow({ match, viewer }: { match: MatchSummary; viewer: string }) {
   return (
     <li class={`match ${won ? "match-won" : "match-lost"}`} data-testid="match-row">
       <span class={`badge ${won ? "badge-win" : "badge-loss"}`}>{won ? "Win" : "Loss"}</span>
-      <span class="match-mode">{match.mode === "4p" ? "4P" : "2P"}</span>
+      <span class="match-mode" data-testid="match-mode">
+        {match.mode === "4p" ? "4P" : "2P"}
+      </span>
+      {match.tournamentId ? (
+        <Link href={`/tournament/${match.tournamentId}`} class="match-round" data-testid="match-round">
+          {match.round === "final" ? "Tournament final" : match.round === "semi" ? "Tournament semi-final" : "Tournament"}
+        </Link>
+      ) : null}
       <span class="match-players">
         {players.map((player, index) => (
           <span key={player.seat}>

@@ -3,14 +3,13 @@ import { CloseCode } from "../../shared/protocol/limits";
 import { frameBytes, parseClientMessage } from "../../shared/protocol/messages";
 import { encodeRelayInput } from "../../shared/protocol/relay";
 import { MatchTimeline } from "../../shared/timeline";
-import { verifiedUser } from "../sockets/socket-room";
 import { DEFAULT_MAX_SPECTATORS, sessionConfigFromVars } from "./config";
 import { LiveMatch, type Happening } from "./live-match";
 import { CHECKPOINT_EVERY_MS } from "./next-wake";
 import { resultPending } from "./retry";
 import * as rules from "./rules";
 import { SessionBase } from "./session-base";
-import { gameOverMsg, logInput, statusOf, syncMsg, welcomeMsg, type SocketAttachment } from "./session-messages";
+import { gameOverMsg, logInput, seatTakenMsg, statusOf, syncMsg, welcomeMsg, type SocketAttachment } from "./session-messages";
 
 export type { InitOptions } from "./rules";
 export type { ClaimResult } from "./rules";
@@ -60,8 +59,9 @@ export class GameSession extends SessionBase {
     if (!rec) return { ok: false, reason: "not_found" };
     const now = Date.now();
     const { taken, ...result } = rules.claimSeat(rec, { userId: user.id, username: user.username }, now);
-    if (taken) {
+    if (taken && result.ok) {
       await this.save();
+      this.broadcast(seatTakenMsg(rec, result.seat));
       await this.plan(now);
     }
     return result;
@@ -88,10 +88,8 @@ export class GameSession extends SessionBase {
     if (!rec || !this.live || rec.phase === "abandoned" || (rec.phase === "finished" && rec.cleanupAt !== null && now > rec.cleanupAt)) {
       return new Response("no such game", { status: 404 });
     }
-    const user = verifiedUser(request);
-    if (!user) return new Response("missing user", { status: 400 });
-    const barred = this.room.refusal(user.userId, now);
-    if (barred) return barred;
+    const user = this.room.upgradeUser(request, now);
+    if (user instanceof Response) return user;
     await this.catchUp(now);
     const seat = rules.seatOf(rec, user.userId);
     // An eliminated 4P player (out) comes back as a spectator, never as a rejoin (issue 12.11).

@@ -13,6 +13,8 @@ import type { SessionRecord } from "./record";
 export function createSessionHooks(env: Env): SessionHooks {
   // Metrics hooks (counted in memory, reported in batches; see src/observability/metrics/session-metrics.ts).
   const metrics = new SessionMetrics(env);
+  // The live score last told to the tournament: saves that change neither score nor phase send nothing.
+  let toldScore = "";
   return {
     ...metrics.hooks,
 
@@ -56,6 +58,7 @@ export function createSessionHooks(env: Env): SessionHooks {
           updatedAt: Date.now(),
         })
         .catch((err: unknown) => logEvent("warn", "matchmaker.update_failed", { gameId: rec.gameId, error: err }));
+      toldScore = reportLiveScore(env, rec, toldScore);
     },
   };
 }
@@ -76,6 +79,7 @@ async function writeMatchRow(env: Env, rec: SessionRecord): Promise<void> {
     startedAt: rec.startedAt ?? rec.createdAt,
     endedAt: rec.endedAt ?? Date.now(),
     tournamentId: rec.tournament?.tournamentId ?? null,
+    round: rec.tournament ? (rec.tournament.matchId === "final" ? "final" : "semi") : null,
   });
 }
 
@@ -96,4 +100,22 @@ async function reportToTournament(env: Env, rec: SessionRecord): Promise<void> {
   if (outcome !== "applied" && outcome !== "duplicate") {
     logEvent("warn", "tournament.report_ignored", { gameId: rec.gameId, tournamentId: link.tournamentId, reason: outcome });
   }
+}
+
+/**
+ * A tournament game's score or phase changed: one RPC to the tournament, which pushes it to the
+ * hall (`match_score`). Best effort and never awaited: a lost report is corrected by the next
+ * point or by the result. Returns the key of what was told.
+ */
+function reportLiveScore(env: Env, rec: SessionRecord, told: string): string {
+  const link = rec.tournament;
+  const phase = rec.phase;
+  if (!link || (phase !== "countdown" && phase !== "playing" && phase !== "paused")) return told;
+  const scores = [...rec.timeline.state.scores];
+  const key = `${phase}:${scores.join(",")}`;
+  if (key === told) return told;
+  env.TOURNAMENT.get(env.TOURNAMENT.idFromName(link.tournamentId))
+    .reportScore({ matchId: link.matchId as "sf1" | "sf2" | "final", gameId: rec.gameId, scores, phase })
+    .catch((err: unknown) => logEvent("warn", "tournament.score_failed", { gameId: rec.gameId, tournamentId: link.tournamentId, error: err }));
+  return key;
 }

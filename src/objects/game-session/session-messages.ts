@@ -1,5 +1,5 @@
 /** The GameSession's JSON messages, built from its record and live match (pure). */
-import { PROTOCOL_VERSION, type GameOverMsg, type SyncMsg, type WelcomeMsg } from "../../shared/protocol/messages";
+import { PROTOCOL_VERSION, type GameOverMsg, type SeatTakenMsg, type SyncMsg, type WelcomeMsg } from "../../shared/protocol/messages";
 import type { GameStatus } from "../../shared/protocol/http";
 import { MAX_INPUT_LEAD_TICKS } from "../../shared/timeline";
 import type { LiveMatch } from "./live-match";
@@ -47,7 +47,13 @@ export function welcomeMsg(rec: SessionRecord, live: LiveMatch, att: SocketAttac
     tick: live.tick,
     serverTime: now,
     tournamentId: rec.tournament?.tournamentId ?? null,
+    isPrivate: rec.isPrivate,
   };
+}
+
+/** A lobby seat was just given (before its player connects): everyone's seat count moves now. */
+export function seatTakenMsg(rec: SessionRecord, seat: number): SeatTakenMsg {
+  return { type: "seat_taken", player: playerInfos(rec).find((p) => p.seat === seat)! };
 }
 
 export function syncMsg(live: LiveMatch, reason: SyncMsg["reason"]): SyncMsg {

@@ -95,12 +95,15 @@ export class SocketRoom<A extends VerifiedUser> {
   }
 
   /**
-   * The answer to an upgrade from a user barred for flooding (429, Retry-After), or null. Checked
-   * before anything else an upgrade costs (catching up, the welcome, a full state).
+   * Who an upgrade is from, or the answer that refuses it: 400 without the Worker's verified user,
+   * 429 (Retry-After) for a user barred for flooding. Checked before anything else an upgrade
+   * costs (catching up, the welcome, a full state).
    */
-  refusal(userId: string, now: number): Response | null {
-    const ms = this.bar.remainingMs(userId, now);
-    if (ms <= 0) return null;
+  upgradeUser(request: Request, now: number): VerifiedUser | Response {
+    const user = verifiedUser(request);
+    if (!user) return new Response("missing user", { status: 400 });
+    const ms = this.bar.remainingMs(user.userId, now);
+    if (ms <= 0) return user;
     const s = Math.ceil(ms / 1000);
     return new Response(`closed for too many frames; try again in ${s} s`, { status: 429, headers: { "Retry-After": String(s) } });
   }

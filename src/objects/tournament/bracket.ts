@@ -30,6 +30,17 @@ export interface BracketMatch {
   hallDeadline: number | null;
   /** Once the game exists: when a player who has not taken their seat loses by no-show. */
   seatDeadline: number | null;
+  /**
+   * While its game runs: the score and phase the game last reported (a point, a pause, the
+   * start), for the hall. Cleared by the result. Absent in records written before it existed.
+   */
+  live?: LiveScore | null;
+}
+
+/** What a running game of the bracket shows the hall. */
+export interface LiveScore {
+  scores: number[];
+  phase: "countdown" | "playing" | "paused";
 }
 
 export type TournamentStatus = "open" | "running" | "finished" | "cancelled";
@@ -138,9 +149,28 @@ export function applyResult(b: Bracket, r: ResultInput): ApplyOutcome {
   m.scores = r.scores;
   m.reason = r.reason;
   m.hallDeadline = null;
+  m.live = null;
   b.applied.push(r.gameId);
   advance(b);
   return "applied";
+}
+
+export interface ScoreInput extends LiveScore {
+  matchId: MatchId;
+  gameId: string;
+}
+
+/**
+ * A running game's score for the hall. Only the match's current game counts, and only until its
+ * result: a late or repeated report changes nothing (returns false, nothing to tell the hall).
+ */
+export function applyLiveScore(b: Bracket, r: ScoreInput): boolean {
+  const m = matchById(b, r.matchId);
+  if (!m || m.status !== "ready" || m.gameId !== r.gameId) return false;
+  const prev = m.live;
+  if (prev && prev.phase === r.phase && prev.scores.length === r.scores.length && prev.scores.every((n, i) => n === r.scores[i])) return false;
+  m.live = { scores: [...r.scores], phase: r.phase };
+  return true;
 }
 
 /** Forms the final from the semi-finals, resolves walkovers, crowns the champion. */

@@ -7,10 +7,11 @@ import { sessionConfigFromVars } from "../game-session/config";
 import { GAME_ID_USED } from "../game-session/rules";
 import { afterFailure, RETRY_BASE_MS, type RetryState } from "../game-session/retry";
 import { logEvent } from "../../observability/log";
-import { SocketRoom, verifiedUser } from "../sockets/socket-room";
+import { SocketRoom } from "../sockets/socket-room";
 import { recordTournamentCompleted, recordTournamentStarted } from "../../observability/metrics/tournament-metrics";
 import {
   addPlayer,
+  applyLiveScore,
   applyResult,
   currentMatchOf,
   eliminated,
@@ -25,6 +26,7 @@ import {
   type JoinOutcome,
   type MatchEndReason,
   type MatchId,
+  type ScoreInput,
 } from "./bracket";
 import { insertTournamentWithCreator, markTournamentPlayersDone, registerTournamentPlayer, unregisterTournamentPlayer, upsertTournamentRow } from "../../db/tournaments";
 
@@ -226,17 +228,29 @@ export class Tournament extends DurableObject<Env> {
     return outcome;
   }
 
+  /**
+   * A game of this tournament reports a changed score or phase (each point, a pause, the start):
+   * one small RPC per change, so the hall shows the live score with no polling. Kept in the record
+   * (a hall that connects later gets it in the chart) and pushed as `match_score`. Late, repeated
+   * or foreign reports change nothing.
+   */
+  async reportScore(r: ScoreInput): Promise<boolean> {
+    const rec = this.rec;
+    if (!rec || !applyLiveScore(rec.bracket, r)) return false;
+    await this.save();
+    this.broadcast({ type: "match_score", matchId: r.matchId, gameId: r.gameId, scores: [...r.scores], phase: r.phase });
+    return true;
+  }
+
   // ------------------------------------------------------------------ the hall
 
   override async fetch(request: Request): Promise<Response> {
     const rec = this.rec;
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") return new Response("expected a WebSocket upgrade", { status: 426 });
     if (!rec) return new Response("no such tournament", { status: 404 });
-    const user = verifiedUser(request);
-    if (!user) return new Response("missing user", { status: 400 });
+    const user = this.room.upgradeUser(request, Date.now());
+    if (user instanceof Response) return user;
     const { userId, username } = user;
-    const barred = this.room.refusal(userId, Date.now());
-    if (barred) return barred;
 
     // Presence decides who gets Go To Match: a player whose line died silently is not here.
     this.closeSilentHallSockets(Date.now());
@@ -509,6 +523,7 @@ export class Tournament extends DurableObject<Env> {
       winner: m.winner,
       scores: m.scores,
       reason: m.reason,
+      live: m.status === "ready" ? (m.live ?? null) : null,
     }));
     return {
       id: rec.id,

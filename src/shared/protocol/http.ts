@@ -164,6 +164,8 @@ export const MatchSummary = v.object({
   startedAt: v.string(),
   endedAt: v.string(),
   tournamentId: v.nullable(v.string()),
+  /** A tournament match's round; null outside tournaments (and for matches recorded before rounds were). */
+  round: v.nullable(v.picklist(["semi", "final"])),
 });
 export type MatchSummary = v.InferOutput<typeof MatchSummary>;
 

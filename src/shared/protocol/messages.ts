@@ -57,6 +57,8 @@ export interface WelcomeMsg {
   you: { userId: string; username: string; seat: number; side: Side | null; role: "player" | "spectator"; ack: number };
   players: PlayerInfo[];
   config: PublicConfig;
+  /** A private game (joined by its code): the lobby shows the code to share. */
+  isPrivate: boolean;
   /** PROTOCOL_VERSION of the server. */
   protocol: number;
   /** The server's current tick (a `sync` with the whole timeline follows once the match exists). */
@@ -65,6 +67,8 @@ export interface WelcomeMsg {
   tournamentId: string | null;
 }
 export interface PlayerJoinedMsg { type: "player_joined"; player: PlayerInfo }
+/** A lobby seat was given (matchmaking, a join code) before its player's socket connects: the seat count is pushed, never polled. */
+export interface SeatTakenMsg { type: "seat_taken"; player: PlayerInfo }
 export interface MatchReadyMsg { type: "match_ready"; players: PlayerInfo[] }
 export interface CountdownMsg { type: "countdown"; n: number; reason: "start" | "resume" }
 /**
@@ -135,6 +139,7 @@ export interface ErrorMsg { type: "error"; code: ErrorCode; message: string }
 export type ServerMessage =
   | WelcomeMsg
   | PlayerJoinedMsg
+  | SeatTakenMsg
   | SeatFreedMsg
   | MatchReadyMsg
   | CountdownMsg

@@ -3,6 +3,8 @@
  * only: clients send nothing but the literal "ping" (answered "pong" by the runtime); any other
  * frame gets an `error` and is otherwise ignored.
  */
+import * as v from "valibot";
+
 export type TournamentStatus = "open" | "running" | "finished" | "cancelled";
 export type ChartMatchStatus = "waiting" | "ready" | "done";
 
@@ -24,6 +26,30 @@ export interface ChartMatch {
   winner: string | null;
   scores: number[] | null;
   reason: "normal" | "forfeit" | "no_show" | "walkover" | "abandoned" | null;
+  /** While the match's game runs: its score (by seat) and phase; null before it starts and once done. */
+  live: LiveScore | null;
+}
+
+/** A running match's score in the hall; `match_score` carries it on every change. */
+export const LiveScore = v.object({
+  scores: v.array(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  phase: v.picklist(["countdown", "playing", "paused"]),
+});
+export type LiveScore = v.InferOutput<typeof LiveScore>;
+
+/** `match_score`: a live match's score or phase changed (a point, a pause, the start). */
+export const TournamentMatchScoreMsg = v.object({
+  type: v.literal("match_score"),
+  matchId: v.picklist(["sf1", "sf2", "final"]),
+  gameId: v.string(),
+  ...LiveScore.entries,
+});
+export type TournamentMatchScoreMsg = v.InferOutput<typeof TournamentMatchScoreMsg>;
+
+/** Validates a `match_score` on arrival (the client): the message, or null for a malformed one. */
+export function parseMatchScore(msg: unknown): TournamentMatchScoreMsg | null {
+  const parsed = v.safeParse(TournamentMatchScoreMsg, msg);
+  return parsed.success ? parsed.output : null;
 }
 
 export interface TournamentChart {
@@ -51,4 +77,4 @@ export interface TournamentMatchReadyMsg {
 export interface TournamentOverMsg { type: "tournament_over"; champion: { userId: string; username: string } | null }
 export interface TournamentErrorMsg { type: "error"; code: "read_only" | "too_large"; message: string }
 
-export type TournamentServerMessage = TournamentChartMsg | PresenceMsg | TournamentMatchReadyMsg | TournamentOverMsg | TournamentErrorMsg;
+export type TournamentServerMessage = TournamentChartMsg | PresenceMsg | TournamentMatchReadyMsg | TournamentMatchScoreMsg | TournamentOverMsg | TournamentErrorMsg;

@@ -22,6 +22,7 @@ function welcome(role: "player" | "spectator"): WelcomeMsg {
     tick: 0,
     serverTime: 0,
     tournamentId: null,
+    isPrivate: false,
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addPlayer, applyResult, currentMatchOf, eliminated, matchesAwaitingGame, newBracket, removePlayer, type Bracket } from "../../../src/objects/tournament/bracket";
+import { addPlayer, applyLiveScore, applyResult, currentMatchOf, eliminated, matchesAwaitingGame, newBracket, removePlayer, type Bracket } from "../../../src/objects/tournament/bracket";
 
 function full(): Bracket {
   const b = newBracket();
@@ -79,5 +79,22 @@ describe("bracket", () => {
     applyResult(c, { matchId: "sf2", gameId: "G2", winner: null, scores: [0, 0], reason: "no_show" });
     expect(c.status).toBe("cancelled");
     expect(c.champion).toBeNull();
+  });
+  it("keeps a running game's live score for the hall: only its current game, only a change, until the result", () => {
+    const b = full();
+    const live = (scores: number[], phase: "countdown" | "playing" | "paused" = "playing", gameId = "G1") => applyLiveScore(b, { matchId: "sf1", gameId, scores, phase });
+    expect(live([0, 0])).toBe(false); // no game yet
+    start(b, "sf1", "G1");
+    expect(live([0, 0])).toBe(true);
+    expect(live([0, 0])).toBe(false); // nothing new
+    expect(live([1, 0])).toBe(true);
+    expect(live([1, 0], "paused")).toBe(true);
+    expect(live([2, 0], "playing", "OLD")).toBe(false); // not this match's game
+    expect(b.matches[0].live).toEqual({ scores: [1, 0], phase: "paused" });
+    expect(applyLiveScore(b, { matchId: "final", gameId: "G1", scores: [1, 0], phase: "playing" })).toBe(false);
+    applyResult(b, { matchId: "sf1", gameId: "G1", winner: "a", scores: [3, 0], reason: "normal" });
+    expect(b.matches[0].live).toBeNull();
+    expect(live([3, 1])).toBe(false); // a report arriving after the result
+    expect(b.matches[0].live).toBeNull();
   });
 });

@@ -50,6 +50,7 @@ describe("GET /api/users/:username", () => {
       startedAt: new Date(t + 10_000 - 60_000).toISOString(),
       endedAt: new Date(t + 10_000).toISOString(),
       tournamentId: null,
+      round: null,
     });
     expect(body.matches[1].winner).toBe(alice.username);
   });
