@@ -259,6 +259,18 @@ describe("inputs on the timeline", () => {
     a.close();
   }, 20_000);
 
+  it("ends with each seat's last applied input (game_over.acks): a client drops its own inputs the server never applied", async () => {
+    const users = await players(2);
+    const { clients } = await startGame(users, { overrides: { countdownS: 1, realMatchS: 0 } });
+    const [a, b] = clients;
+    await a.next("game_started");
+    const seq = a.input(1);
+    await b.until(() => b.relays.length === 1, 5000, "the input relayed");
+    b.sendRaw(JSON.stringify({ type: "resign" }));
+    expect(await a.next("game_over")).toMatchObject({ acks: [seq, -1] }); // -1: b sent none
+    for (const c of clients) c.close();
+  }, 20_000);
+
   it("answers a clock-sync request with the server's time, to players and spectators alike", async () => {
     const users = await players(3);
     const { gameId, clients } = await startGame(users.slice(0, 2), { overrides: { countdownS: 1 } });

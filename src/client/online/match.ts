@@ -229,7 +229,7 @@ export class OnlineMatch {
         this.update({ scores: msg.scores });
         break;
       case "game_over":
-        net?.onGameOver(msg.tick, msg.digest, now);
+        net?.onGameOver(msg, now);
         forgetLiveMatch(this.gameId);
         this.update({ phase: "finished", gameOver: msg, scores: msg.scores, players: msg.players, countdown: null });
         break;

@@ -10,7 +10,7 @@
  */
 import type { Dir, GameConfig, GameState } from "../../shared/engine/types";
 import { ClockSync, DigestChecks, LeadController, PlayClock, RenderSmoother, RollbackSession, type Rewind } from "../../shared/net";
-import type { GameStartedMsg, InputMsg, InputMovedMsg, InputRefusedMsg, PausedMsg, PlayerOutMsg, PointMsg, ResyncMsg, SyncMsg, TimeRequestMsg, WelcomeMsg } from "../../shared/protocol/messages";
+import type { GameOverMsg, GameStartedMsg, InputMsg, InputMovedMsg, InputRefusedMsg, PausedMsg, PlayerOutMsg, PointMsg, ResyncMsg, SyncMsg, TimeRequestMsg, WelcomeMsg } from "../../shared/protocol/messages";
 import type { RelayFrame } from "../../shared/protocol/relay";
 import { stateDigest, type TickClock } from "../../shared/timeline";
 
@@ -209,10 +209,16 @@ export class NetPlay {
     this.claim(msg.tick, msg.digest, "player_out", now);
   }
 
-  onGameOver(tick: number, digest: number, now: number): void {
+  onGameOver(msg: Pick<GameOverMsg, "tick" | "digest" | "acks">, now: number): void {
+    const { tick, digest } = msg;
     this.ended = true;
     this.clock = null;
     if (tick >= 0 && this.session) {
+      // Own inputs the server never applied (still on their way when it ended) leave the
+      // simulation first; relayed ones all came before this message on the same socket. So the
+      // final state is known exactly and compared at once.
+      const seat = this.seat;
+      if (seat >= 0) this.apply(this.session.dropOwnInputsAfter(msg.acks[seat] ?? -1), now);
       if (this.session.tick > tick) this.apply(this.session.freeze(tick), now);
       else this.session.advanceTo(tick);
       this.claim(tick, digest, "game_over", now);

@@ -79,6 +79,7 @@ export function gameOverMsg(rec: SessionRecord, live: LiveMatch, result: GameRes
     players: playerInfos(rec),
     tick: rec.startedAt !== null ? live.tick : -1,
     digest: rec.startedAt !== null ? live.timeline.digest() : 0,
+    acks: [...live.acks],
   };
 }
 

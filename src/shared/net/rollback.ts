@@ -179,6 +179,16 @@ export class RollbackSession {
     return this.rewind(Math.min(entry.tick, this.tl.tick));
   }
 
+  /** The match ended having applied own inputs up to `ack` only (game_over): the later ones never were. */
+  dropOwnInputsAfter(ack: number): Rewind | null | "too_old" {
+    const dropped = this.log.filter((x) => x.seq > ack);
+    if (!dropped.length) return null;
+    const from = Math.min(...dropped.map((x) => x.tick));
+    if (from < this.oldest) return "too_old";
+    this.log = this.log.filter((x) => x.seq <= ack);
+    return this.rewind(Math.min(from, this.tl.tick));
+  }
+
   /** Own inputs still in the log with a seq above `ack` (to re-apply on a fresh sync). */
   ownInputsAfter(ack: number): { seq: number; tick: number; dir: Dir; seat: number }[] {
     return this.log.filter((x) => x.seq > ack).map(({ seq, tick, dir, seat }) => ({ seq, tick, dir, seat }));

@@ -102,6 +102,12 @@ export interface GameOverMsg {
   /** Tick and digest of the final state (-1 / 0 when the match never started). */
   tick: number;
   digest: number;
+  /**
+   * Per seat, the last input seq the server applied. The sockets close with this message, so an
+   * own input still on its way up is never applied nor refused: the client drops those above its
+   * ack, and its final state is the server's.
+   */
+  acks: number[];
 }
 /**
  * The whole match state: the timeline at `tick` (engine state + pending inputs), its clock and

@@ -7,7 +7,7 @@ const player = (seat: number, userId: string, out = false): PlayerInfo =>
 
 function over(reason: GameOverMsg["reason"], winner: string | null, players: PlayerInfo[]): GameOverMsg {
   const w = players.find((p) => p.userId === winner);
-  return { type: "game_over", winner: w ? { seat: w.seat, userId: w.userId, username: w.username } : null, scores: [5, 2], reason, players, tick: 100, digest: 1 };
+  return { type: "game_over", winner: w ? { seat: w.seat, userId: w.userId, username: w.username } : null, scores: [5, 2], reason, players, tick: 100, digest: 1, acks: [0, 0] };
 }
 
 describe("outcomeFor: the ending says what happened to this player", () => {

@@ -40,7 +40,8 @@ type Msg =
   | { kind: "moved"; seq: number; tick: number }
   | { kind: "refused"; seq: number }
   | { kind: "check"; tick: number; digest: number }
-  | { kind: "out"; tick: number; seat: number; digest: number };
+  | { kind: "out"; tick: number; seat: number; digest: number }
+  | { kind: "over"; tick: number; digest: number; acks: number[] };
 
 interface Event {
   at: number;
@@ -80,11 +81,18 @@ export function runSim(spec: SimSpec): SimResult {
   const out = new Set<number>();
 
   // ---------------------------------------------------------------- server
+  const acks = Array.from({ length: seats }, () => -1);
+  let overSent = false;
   const serverAdvance = (now: number) => {
     const target = tickAt(CLOCK, now);
     while (server.tick < target && !server.over) {
       server.stepTo(server.tick + 1);
       serverDigests.set(server.tick, server.digest());
+    }
+    // game_over goes out at the first event that finds the end (the alarm set for it, or an input).
+    if (server.over && !overSent) {
+      overSent = true;
+      clients.forEach((_, i) => send(i, now, { kind: "over", tick: server.tick, digest: server.digest(), acks: [...acks] }));
     }
   };
   const current = (now: number) => Math.max(server.tick, tickAt(CLOCK, now));
@@ -112,10 +120,9 @@ export function runSim(spec: SimSpec): SimResult {
 
   const serverInput = (seat: number, seq: number, stamp: number, dir: Dir, now: number) => {
     serverAdvance(now);
-    if (out.has(seat) || server.over) {
-      // seat_finished / game_finished: nothing applied. The client learns from player_out / game_over.
-      return;
-    }
+    // After the end the sockets are closed: the input is lost, and game_over's acks say so. An
+    // out seat's input gets seat_finished (nothing applied; the engine ignores an out side anyway).
+    if (out.has(seat) || server.over) return;
     const v = acceptInputTick(stamp, current(now));
     if (v.kind === "too_early") {
       result.refused++;
@@ -123,6 +130,7 @@ export function runSim(spec: SimSpec): SimResult {
       return;
     }
     result.accepted++;
+    acks[seat] = seq;
     server.addInput({ tick: v.tick, seat, dir });
     if (v.kind === "late") {
       result.late++;
@@ -163,6 +171,11 @@ export function runSim(spec: SimSpec): SimResult {
       case "out":
         note(c, c.session.eliminate(msg.tick, msg.seat));
         c.checks.add({ tick: msg.tick, digest: msg.digest, source: "player_out" }, now);
+        break;
+      case "over":
+        // As NetPlay.onGameOver: own inputs above the ack were never applied.
+        if (c.seat >= 0) note(c, c.session.dropOwnInputsAfter(msg.acks[c.seat]));
+        c.checks.add({ tick: msg.tick, digest: msg.digest, source: "game_over" }, now);
         break;
     }
   };

@@ -46,6 +46,20 @@ describe("RollbackSession", () => {
     expect(s.digest()).toBe(reference([], 20).digest());
   });
 
+  it("drops the own inputs the server never applied when the match ended (game_over's ack), keeping relayed and acknowledged ones", () => {
+    const s = new RollbackSession(MatchTimeline.start(defaultConfig("2p", { winScore: 50 }), 7));
+    s.advanceTo(10);
+    s.addInput(10, 0, 1, 0);
+    s.addInput(12, 1, -1); // relayed: no seq
+    s.advanceTo(20);
+    s.addInput(20, 0, -1, 1);
+    s.addInput(22, 0, 1, 2);
+    s.advanceTo(30);
+    expect(s.dropOwnInputsAfter(0)).toMatchObject({ from: 20 });
+    expect(s.digest()).toBe(reference([{ tick: 10, seat: 0, dir: 1 }, { tick: 12, seat: 1, dir: -1 }], 30).digest());
+    expect(s.dropOwnInputsAfter(0)).toBeNull();
+  });
+
   it("orders a moved own input before a later own input of the same tick (the server's order)", () => {
     const s = new RollbackSession(MatchTimeline.start(defaultConfig("2p", { winScore: 50 }), 3));
     s.advanceTo(5);
