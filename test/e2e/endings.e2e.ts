@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, newPlayer, screenshot } from "./harness/browser";
-import { signUp } from "./harness/flows";
+import { launchBrowser, screenshot } from "./harness/browser";
+import { createPrivateGame, joinByCode, phase, signedUpPlayers } from "./harness/flows";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -11,27 +11,13 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const phase = (page: Page) => page.getByTestId("online-game").getAttribute("data-phase");
-const gameIdOf = (page: Page) => new URL(page.url()).pathname.split("/").pop()!;
 
 describe("endings: leaving mid-match offers resign, and the ending says what happened to you", () => {
   it("Leave asks first; Resign forfeits: the resigner reads 'You forfeited', the opponent wins by forfeit", async () => {
     const baseURL = inject("baseURL");
-    const players: Page[] = [];
-    for (let i = 0; i < 2; i++) {
-      const { page } = await newPlayer(browser, baseURL);
-      await signUp(page);
-      players.push(page);
-    }
-    const [a, b] = players as [Page, Page];
-    await a.goto("/online");
-    await a.getByTestId("create-private").click();
-    await a.waitForURL(/\/game\/[A-Z2-9]{8}$/);
-    const code = gameIdOf(a);
-    await b.goto("/online");
-    await b.getByTestId("join-code-input").fill(code.toLowerCase());
-    await b.getByTestId("join-code-submit").click();
-    await b.waitForURL(new RegExp(`/game/${code}$`));
+    const [a, b] = (await signedUpPlayers(browser, baseURL, 2)) as [Page, Page];
+    const code = await createPrivateGame(a, "/online");
+    await joinByCode(b, "/online", code);
     await expect.poll(() => phase(a), { timeout: 20_000 }).toBe("playing");
 
     // Leave mid-match does not desert silently: it asks, and "Keep playing" stays in the match.
@@ -81,17 +67,8 @@ describe("endings: leaving mid-match offers resign, and the ending says what hap
 
   it("a lobby filling while the tab is in the background: title changes (restored when seen), the cue plays, a Notification shows", async () => {
     const baseURL = inject("baseURL");
-    const players: Page[] = [];
-    for (let i = 0; i < 2; i++) {
-      const { page } = await newPlayer(browser, baseURL);
-      await signUp(page);
-      players.push(page);
-    }
-    const [a, b] = players as [Page, Page];
-    await a.goto("/online");
-    await a.getByTestId("create-private").click();
-    await a.waitForURL(/\/game\/[A-Z2-9]{8}$/);
-    const code = gameIdOf(a);
+    const [a, b] = (await signedUpPlayers(browser, baseURL, 2)) as [Page, Page];
+    const code = await createPrivateGame(a, "/online");
     // The game screen is up (its title set) before the tab goes away.
     await expect.poll(() => a.title()).toMatch(/^Online game/);
     // A's tab goes to the background, with notifications allowed (a recording stand-in for Notification).
@@ -111,9 +88,7 @@ describe("endings: leaving mid-match offers resign, and the ending says what hap
       };
       return document.title;
     });
-    await b.goto("/online");
-    await b.getByTestId("join-code-input").fill(code.toLowerCase());
-    await b.getByTestId("join-code-submit").click();
+    await joinByCode(b, "/online", code, false);
     await expect.poll(() => a.title(), { timeout: 15_000 }).toMatch(/^● Your match is starting/);
     const calls = await a.evaluate(() => (window as unknown as { __pongAttention?: { hidden: boolean; notified: boolean }[] }).__pongAttention ?? []);
     expect(calls).toEqual([{ text: "Your match is starting", hidden: true, notified: true }]);

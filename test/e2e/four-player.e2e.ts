@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, newPlayer, screenshot } from "./harness/browser";
-import { signUp } from "./harness/flows";
+import { launchBrowser, screenshot } from "./harness/browser";
+import { createPrivateGame, joinByCode, phase, signedUpPlayers } from "./harness/flows";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -11,29 +11,15 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const phase = (page: Page) => page.getByTestId("online-game").getAttribute("data-phase");
-const gameIdOf = (page: Page) => new URL(page.url()).pathname.split("/").pop()!;
 const filled = (page: Page) => page.getByTestId("seats-filled").getAttribute("data-filled");
 
-async function fourPlayers(): Promise<Page[]> {
-  const baseURL = inject("baseURL");
-  const pages: Page[] = [];
-  for (let i = 0; i < 4; i++) {
-    const { page } = await newPlayer(browser, baseURL);
-    await signUp(page);
-    pages.push(page);
-  }
-  return pages;
-}
+const fourPlayers = () => signedUpPlayers(browser, inject("baseURL"), 4);
 
 describe("a 4-player lobby and match", () => {
   it("the lobby's seat count is pushed as seats are taken (no status polling)", async () => {
     const pages = await fourPlayers();
     const [a, ...others] = pages as [Page, ...Page[]];
-    await a.goto("/4p");
-    await a.getByTestId("create-private").click();
-    await a.waitForURL(/\/game\/[A-Z2-9]{8}$/);
-    const code = gameIdOf(a);
+    const code = await createPrivateGame(a, "/4p");
     // The join code comes with the welcome; the count starts at one.
     await expect.poll(() => a.getByTestId("join-code").textContent()).toBe(code);
     await expect.poll(() => filled(a)).toBe("1");
@@ -59,16 +45,8 @@ describe("a 4-player lobby and match", () => {
   it("a drop banner never covers a paddle: in 4P it sits below the field", async () => {
     const pages = await fourPlayers();
     const [a, ...others] = pages as [Page, ...Page[]];
-    await a.goto("/4p");
-    await a.getByTestId("create-private").click();
-    await a.waitForURL(/\/game\/[A-Z2-9]{8}$/);
-    const code = gameIdOf(a);
-    for (const p of others) {
-      await p.goto("/4p");
-      await p.getByTestId("join-code-input").fill(code.toLowerCase());
-      await p.getByTestId("join-code-submit").click();
-      await p.waitForURL(new RegExp(`/game/${code}$`));
-    }
+    const code = await createPrivateGame(a, "/4p");
+    for (const p of others) await joinByCode(p, "/4p", code);
     for (const p of pages) await expect.poll(() => phase(p), { timeout: 30_000 }).toBe("playing");
     // One player's page goes away: the others are told, with the rejoin countdown.
     await others[2]!.context().close();

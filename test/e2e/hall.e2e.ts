@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, newPlayer, screenshot } from "./harness/browser";
-import { signUp } from "./harness/flows";
+import { launchBrowser, screenshot } from "./harness/browser";
+import { phase, signedUpPlayers } from "./harness/flows";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -11,17 +11,11 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const phase = (page: Page) => page.getByTestId("online-game").getAttribute("data-phase");
 
 describe("the tournament hall", () => {
   it("shows each live match's score as points are scored, and Watch opens the match as a spectator", async () => {
     const baseURL = inject("baseURL");
-    const pages: Page[] = [];
-    for (let i = 0; i < 5; i++) {
-      const { page } = await newPlayer(browser, baseURL);
-      await signUp(page);
-      pages.push(page);
-    }
+    const pages = await signedUpPlayers(browser, baseURL, 5);
     const [host, ...rest] = pages as [Page, ...Page[]];
     const players = [host, ...rest.slice(0, 3)];
     const watcher = rest[3]!;

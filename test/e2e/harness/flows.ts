@@ -1,6 +1,7 @@
 /** Steps several specs share: signing up through the real form, reading the header. */
 import { expect } from "vitest";
-import type { Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { newPlayer } from "./browser";
 
 let counter = 0;
 export function uniqueUsername(prefix = "e2e"): string {
@@ -25,4 +26,37 @@ export async function holdKey(page: Page, key: string, ms: number): Promise<void
   await page.keyboard.down(key);
   await page.waitForTimeout(ms);
   await page.keyboard.up(key);
+}
+
+/** The online game screen's phase (its data-phase: waiting, countdown, playing, paused, finished). */
+export const phase = (page: Page) => page.getByTestId("online-game").getAttribute("data-phase");
+
+/** The game id of a /game/:id page. */
+export const gameIdOf = (page: Page) => new URL(page.url()).pathname.split("/").pop()!;
+
+/** `n` players, each signed up in a browser context of their own. */
+export async function signedUpPlayers(browser: Browser, baseURL: string, n: number): Promise<Page[]> {
+  const pages: Page[] = [];
+  for (let i = 0; i < n; i++) {
+    const { page } = await newPlayer(browser, baseURL);
+    await signUp(page);
+    pages.push(page);
+  }
+  return pages;
+}
+
+/** Creates a private game from `screen` ("/online" or "/4p") and returns its join code. */
+export async function createPrivateGame(page: Page, screen: "/online" | "/4p"): Promise<string> {
+  await page.goto(screen);
+  await page.getByTestId("create-private").click();
+  await page.waitForURL(/\/game\/[A-Z2-9]{8}$/);
+  return gameIdOf(page);
+}
+
+/** Joins a private game by its code from `screen`, typed in lower case as a person might. */
+export async function joinByCode(page: Page, screen: "/online" | "/4p", code: string, wait = true): Promise<void> {
+  await page.goto(screen);
+  await page.getByTestId("join-code-input").fill(code.toLowerCase());
+  await page.getByTestId("join-code-submit").click();
+  if (wait) await page.waitForURL(new RegExp(`/game/${code}$`));
 }
