@@ -6,7 +6,6 @@ import { MatchTimeline } from "../../shared/timeline";
 import { DEFAULT_MAX_SPECTATORS, sessionConfigFromVars } from "./config";
 import { LiveMatch, type Happening } from "./live-match";
 import { CHECKPOINT_EVERY_MS } from "./next-wake";
-import { resultPending } from "./retry";
 import * as rules from "./rules";
 import { SessionBase } from "./session-base";
 import { gameOverMsg, logInput, seatTakenMsg, statusOf, syncMsg, welcomeMsg, type SocketAttachment } from "./session-messages";
@@ -219,7 +218,7 @@ export class GameSession extends SessionBase {
     if (rules.ended(rec.phase)) {
       await this.completeAfterGame(now);
       // Nothing is deleted before it is durably recorded (issue 12.2).
-      if (!resultPending(rec) && rec.cleanupAt !== null && rec.cleanupAt <= now) return this.cleanup();
+      if (!rules.resultPending(rec) && rec.cleanupAt !== null && rec.cleanupAt <= now) return this.cleanup();
     }
     await this.plan(now);
   }

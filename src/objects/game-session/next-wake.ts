@@ -6,8 +6,8 @@
  * checkpoint, and after the end the result retries and the clean-up.
  */
 import type { SessionRecord } from "./record";
-import { resultPending, RETRY_BASE_MS } from "./retry";
-import { anyonePresent, ended } from "./rules";
+import { RETRY_BASE_MS } from "../durability/retry";
+import { anyonePresent, ended, resultPending } from "./rules";
 
 /** A running timeline is checkpointed at least this often (bounds what a restart replays). */
 export const CHECKPOINT_EVERY_MS = 60_000;

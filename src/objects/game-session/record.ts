@@ -2,7 +2,7 @@ import type { Mode, Side } from "../../shared/engine/types";
 import type { EndReason, PlayerInfo, SessionPhase } from "../../shared/protocol/messages";
 import type { TickClock, TimelineCheckpoint } from "../../shared/timeline";
 import type { SessionConfig } from "./config";
-import type { RetryState } from "./retry";
+import type { RetryState } from "../durability/retry";
 
 /** One seat of a game: who holds it and whether they are here. */
 export interface SeatRecord {

@@ -271,3 +271,14 @@ export function endRecord(rec: SessionRecord, phase: "finished" | "abandoned", n
   rec.endedAt = now;
   rec.cleanupAt = now + rec.config.cleanupGraceS * 1000;
 }
+
+/**
+ * A game that ended and whose result is not yet durably recorded: its D1 row (finished games)
+ * or its tournament report (tournament games, abandoned ones too) is still owed. Such a game
+ * keeps its storage: clean-up waits until this is false.
+ */
+export function resultPending(rec: Pick<SessionRecord, "phase" | "result" | "recorded" | "reported" | "tournament">): boolean {
+  if (rec.phase !== "finished" && rec.phase !== "abandoned") return false;
+  if (!rec.result) return false;
+  return !rec.recorded || (rec.tournament != null && !rec.reported);
+}

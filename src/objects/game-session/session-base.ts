@@ -9,7 +9,8 @@ import { LiveMatch } from "./live-match";
 import { LoopStats, type LoopStatsSnapshot } from "./loop-stats";
 import { alarmAction, plannedWake, type WakeReason } from "./next-wake";
 import type { SessionRecord } from "./record";
-import { afterFailure, resultPending } from "./retry";
+import { afterFailure } from "../durability/retry";
+import { resultPending } from "./rules";
 import { createSessionHooks } from "./session-hooks";
 import { statusOf, type SocketAttachment } from "./session-messages";
 

@@ -5,7 +5,7 @@ import type { TournamentJoinResult } from "../../shared/protocol/http";
 import type { ChartMatch, TournamentChart, TournamentServerMessage } from "../../shared/protocol/tournament";
 import { sessionConfigFromVars } from "../game-session/config";
 import { GAME_ID_USED } from "../game-session/rules";
-import { afterFailure, RETRY_BASE_MS, type RetryState } from "../game-session/retry";
+import { afterFailure, RETRY_BASE_MS, type RetryState } from "../durability/retry";
 import { logEvent } from "../../observability/log";
 import { SocketRoom } from "../sockets/socket-room";
 import { recordTournamentCompleted, recordTournamentStarted } from "../../observability/metrics/tournament-metrics";

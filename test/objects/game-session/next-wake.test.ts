@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { alarmAction, CHECKPOINT_EVERY_MS, nextWake, plannedWake, type LiveTimes } from "../../../src/objects/game-session/next-wake";
-import { afterFailure, RETRY_BASE_MS } from "../../../src/objects/game-session/retry";
+import { afterFailure, RETRY_BASE_MS } from "../../../src/objects/durability/retry";
 import { sessionConfigFromVars } from "../../../src/objects/game-session/config";
 import type { SessionRecord } from "../../../src/objects/game-session/record";
 import * as rules from "../../../src/objects/game-session/rules";

@@ -189,3 +189,14 @@ describe("the away budget (issue 12.7)", () => {
     expect(rules.forfeitCause(reserved, 0)).toBe("no_show");
   });
 });
+
+describe("resultPending", () => {
+  it("a result is owed until the D1 row is written and, for a tournament game, the report acknowledged", () => {
+    const base = { phase: "finished" as const, result: { winnerSeat: 0, scores: [1, 0], reason: "normal" as const }, recorded: false, reported: false, tournament: null };
+    expect(rules.resultPending(base)).toBe(true);
+    expect(rules.resultPending({ ...base, recorded: true })).toBe(false);
+    expect(rules.resultPending({ ...base, recorded: true, tournament: { tournamentId: "T", matchId: "sf1" } })).toBe(true);
+    expect(rules.resultPending({ ...base, phase: "playing" })).toBe(false);
+    expect(rules.resultPending({ ...base, phase: "abandoned", recorded: true, tournament: { tournamentId: "T", matchId: "sf1" } })).toBe(true);
+  });
+});

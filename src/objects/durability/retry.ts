@@ -1,7 +1,8 @@
 /**
- * Retrying what must be durably recorded (a finished game's D1 row, its tournament report; a
- * tournament's final status): pure back-off arithmetic over a small state kept in the owner's
- * storage record, so the schedule survives eviction and restarts (the alarm drives it).
+ * Retrying what must be durably recorded, for every object that owes something (a GameSession its
+ * D1 row and tournament report, a Tournament its final status and its games' creation): pure
+ * back-off arithmetic over a small state kept in the owner's storage record, so the schedule
+ * survives eviction and restarts (the owner's alarm drives it).
  */
 /** The first retry comes this soon after a failure; each further failure doubles the wait... */
 export const RETRY_BASE_MS = 2_000;
@@ -27,15 +28,4 @@ export function retryDelayMs(attempts: number): number {
 export function afterFailure(prev: RetryState | null | undefined, now: number): RetryState {
   const attempts = (prev?.attempts ?? 0) + 1;
   return { attempts, nextAt: now + retryDelayMs(attempts) };
-}
-
-/**
- * A game that ended and whose result is not yet durably recorded: its D1 row (finished games)
- * or its tournament report (tournament games, abandoned ones too) is still owed. Such a game
- * keeps its storage: clean-up waits until this is false.
- */
-export function resultPending(rec: { phase: string; result: unknown; recorded: boolean; reported: boolean; tournament: unknown }): boolean {
-  if (rec.phase !== "finished" && rec.phase !== "abandoned") return false;
-  if (!rec.result) return false;
-  return !rec.recorded || (rec.tournament != null && !rec.reported);
 }
