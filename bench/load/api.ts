@@ -77,7 +77,7 @@ export class Api {
 }
 
 /** What GET /api/admin/games/:id/stats returns: the object's own counters (alarm lateness, billable units) plus its identity. */
-export type ServerStats = LoopStatsSnapshot & { gameId: string | null; phase: string | null; driver: string | null };
+export type ServerStats = LoopStatsSnapshot & { gameId: string | null; phase: string | null; driver: string | null; assisted?: boolean; unaskedPoints?: number; wakes?: number };
 
 /** Runs `fn` over `items` with at most `limit` in flight; results in input order. */
 export async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {

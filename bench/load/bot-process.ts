@@ -25,6 +25,7 @@ import { Rng, type Dir, type GameState } from "../../src/shared/engine";
 import { decodeRelay, RelayDecodeError } from "../../src/shared/protocol/relay";
 import { PROTOCOL_VERSION, type ServerMessage } from "../../src/shared/protocol/messages";
 import { tickAt, timeOfTick, type TickClock } from "../../src/shared/timeline";
+import { WakeAsker } from "../../src/shared/net";
 import { Hist } from "./hist";
 import type { BotMode, BotSpec, BotsReport, FromBots, ToBots, WindowReport } from "./ipc";
 import { MatchCheck, type CheckTotals } from "./match-check";
@@ -36,6 +37,8 @@ const NUDGE_AFTER_TICKS = 30;
 /** Ticks a tap lasts. */
 const NUDGE_TICKS = 3;
 const HEARTBEAT_MS = 2000;
+/** How far ahead the bots look for the next point (they send `wake` when it is due; a browser sees it in its own simulation instead). */
+const WAKE_LOOK_TICKS = 120;
 const START_LEAD_TICKS = 2;
 const MAX_LEAD_TICKS = 20;
 
@@ -108,6 +111,7 @@ class Bot {
   private lastMovedAt = 0;
   private nextFloorAt = 0;
   private nextPingAt = 0;
+  private readonly wakes = new WakeAsker();
   started = false;
   gameOvers = 0;
   closed = false;
@@ -319,6 +323,17 @@ class Bot {
     if (!clock) return;
     const tick = tickAt(clock, Date.now());
     if (tick < 0) return;
+    // Like a client (shared/net/wake-asker.ts): when a point this match's players foresee is due on
+    // the server (same machine clock: a message sent now arrives now), tell it. A foreseen point
+    // that a later input saves still gets its (harmless) wake, as a browser's rewound one does.
+    const point = this.check.nextPoint(tick, WAKE_LOOK_TICKS);
+    if (point !== null) this.wakes.foresee(point, tick);
+    const due = this.wakes.due(clock, Date.now());
+    if (due !== null) {
+      const text = `{"type":"wake","tick":${due}}`;
+      this.ws.send(text);
+      this.countUp(text.length);
+    }
     if (tick - this.lastView >= AI_VIEW_INTERVAL) {
       // The AI glances at the present: the settled timeline, stepped forward with what is known.
       const tl = this.check.cloneTimeline();

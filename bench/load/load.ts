@@ -95,6 +95,10 @@ export interface StepResult {
     statsFetchS: number;
     /** Clients' digest mismatches the server counted at /metrics during the step (null: unreadable). */
     desyncsCounted: number | null;
+    /** Protocol 3 wakes: received per game-hour, points found late that nobody asked for (per game-hour), games assisted at the end of the window. */
+    wakesPerGameHour: number;
+    unaskedPointsPerGameHour: number;
+    assistedGames: number;
   };
   client: {
     relay: Quantiles;
@@ -433,6 +437,7 @@ function summarize(o: StepOptions, r: Raw): StepResult {
   let rateGames = 0;
   const units = { messagesIn: 0, alarms: 0, setAlarms: 0, storageWrites: 0, framesOut: 0, bytesOut: 0 };
   const alarmsFor: Record<string, number> = {};
+  const assist = { wakes: 0, unasked: 0 };
   r.after.forEach((a, i) => {
     const b = r.before[i];
     if (!a || !b || a.s.activeSinceMs !== b.s.activeSinceMs) return; // restarted instance: no delta
@@ -442,6 +447,8 @@ function summarize(o: StepOptions, r: Raw): StepResult {
     rateGames++;
     for (const k of Object.keys(units) as (keyof typeof units)[]) units[k] += (a.s[k] - b.s[k]) / hours;
     for (const [why, count] of Object.entries(a.s.alarmsFor ?? {})) alarmsFor[why] = (alarmsFor[why] ?? 0) + (count - (b.s.alarmsFor?.[why] ?? 0)) / hours;
+    assist.wakes += ((a.s.wakes ?? 0) - (b.s.wakes ?? 0)) / hours;
+    assist.unasked += ((a.s.unaskedPoints ?? 0) - (b.s.unaskedPoints ?? 0)) / hours;
   });
   for (const k of Object.keys(units) as (keyof typeof units)[]) units[k] = rateGames ? units[k] / rateGames : NaN;
   for (const why of Object.keys(alarmsFor)) alarmsFor[why] = alarmsFor[why] / rateGames;
@@ -540,6 +547,9 @@ function summarize(o: StepOptions, r: Raw): StepResult {
       tickRatePerGame: rateGames ? tickRateSum / rateGames : NaN,
       statsFetchS: r.statsFetchS,
       desyncsCounted: r.desyncsCounted,
+      wakesPerGameHour: rateGames ? assist.wakes / rateGames : NaN,
+      unaskedPointsPerGameHour: rateGames ? assist.unasked / rateGames : NaN,
+      assistedGames: games.filter((g) => g.s.assisted).length,
     },
     client: {
       relay: q(relay),

@@ -13,7 +13,7 @@
  * stamped before T is "resolved" (its relay or its refusal seen) before the check at T runs: messages
  * wait in a queue until then, so an input still in flight when a point arrives cannot be mis-placed.
  */
-import { MatchTimeline, type TimelineCheckpoint } from "../../src/shared/timeline";
+import { MatchTimeline, PointWatch, type TimelineCheckpoint } from "../../src/shared/timeline";
 import type { Dir } from "../../src/shared/engine/types";
 
 export interface SentInput {
@@ -61,6 +61,8 @@ export class MatchCheck {
   readonly totals: CheckTotals = { checked: 0, desyncs: 0, badRelays: 0, exact: 0, moved: 0, refused: 0, unverifiable: 0 };
   /** The first desyncs, for the report. */
   readonly samples: string[] = [];
+  /** The next point foreseen from what the clients know (for their `wake`s), cached. */
+  private readonly points = new PointWatch();
 
   constructor(readonly seats: number) {
     this.sent = Array.from({ length: seats }, () => []);
@@ -74,6 +76,7 @@ export class MatchCheck {
     for (const r of this.resolved) if (r.tick >= tl.tick) tl.addInput(r);
     this.resolved.length = 0;
     this.timeline = tl;
+    this.points.reset();
     this.waiting = this.waiting.filter((w) => w.tick >= tl.tick);
     this.drain();
   }
@@ -90,6 +93,18 @@ export class MatchCheck {
   /** A copy of the settled timeline (for a bot's AI to look at the present). */
   cloneTimeline(): MatchTimeline | null {
     return this.timeline?.clone() ?? null;
+  }
+
+  /**
+   * The next point the players can foresee from what they know (the settled timeline with every
+   * input resolved so far; paddles keep their direction), looking `ahead` ticks past `present`;
+   * null if none. What a client's WakeAsker computes, once per match for both bots.
+   */
+  nextPoint(present: number, ahead: number): number | null {
+    const tl = this.timeline;
+    if (!tl || tl.over) return null;
+    const lag = Math.max(0, present - tl.tick);
+    return this.points.next({ tick: Math.max(present, tl.tick), predictNextPoint: (h) => tl.predictNextPoint(h + lag) }, ahead);
   }
 
   inputSent(seat: number, seq: number, stamp: number, dir: Dir, at: number): void {
@@ -155,7 +170,10 @@ export class MatchCheck {
 
   private addResolved(tick: number, seat: number, dir: Dir): void {
     const tl = this.timeline;
-    if (tl && tick >= tl.tick) tl.addInput({ tick, seat, dir });
+    if (tl && tick >= tl.tick) {
+      tl.addInput({ tick, seat, dir });
+      this.points.onInput(seat, tick);
+    }
     else if (!tl) this.resolved.push({ tick, seat, dir });
     else this.totals.badRelays++; // applied in the past of what was already checked: cannot be
   }
@@ -194,7 +212,10 @@ export class MatchCheck {
         this.mismatch(w, `${w.kind} at tick ${w.tick}: simulation stopped at ${tl.tick}`);
         continue;
       }
-      for (const seat of w.eliminate ?? []) if (tl.state.paddles[seat]?.active) tl.eliminate(seat);
+      for (const seat of w.eliminate ?? []) if (tl.state.paddles[seat]?.active) {
+        tl.eliminate(seat);
+        this.points.reset();
+      }
       this.totals.checked++;
       const mine = tl.digest();
       if (mine !== w.digest >>> 0) this.mismatch(w, `${w.kind} at tick ${w.tick} (seat ${w.seat}): server ${w.digest >>> 0}, simulation ${mine}`);

@@ -9,8 +9,8 @@
  * `rtt/2 + margin` behind, so every relayed input arrives before it is needed: no corrections.
  */
 import type { Dir, GameConfig, GameState } from "../../shared/engine/types";
-import { ClockSync, DigestChecks, LeadController, PlayClock, RenderSmoother, RollbackSession, type Rewind } from "../../shared/net";
-import type { GameOverMsg, GameStartedMsg, InputMsg, InputMovedMsg, InputRefusedMsg, PausedMsg, PlayerOutMsg, PointMsg, ResyncMsg, SyncMsg, TimeRequestMsg, WelcomeMsg } from "../../shared/protocol/messages";
+import { ClockSync, DigestChecks, LeadController, PlayClock, RenderSmoother, RollbackSession, WakeAsker, type Rewind } from "../../shared/net";
+import type { GameOverMsg, GameStartedMsg, InputMsg, InputMovedMsg, InputRefusedMsg, PausedMsg, PlayerOutMsg, PointMsg, ResyncMsg, SyncMsg, TimeRequestMsg, WakeMsg, WelcomeMsg } from "../../shared/protocol/messages";
 import type { RelayFrame } from "../../shared/protocol/relay";
 import { stateDigest, type TickClock } from "../../shared/timeline";
 
@@ -53,7 +53,7 @@ export interface FrameTrace {
   points: number;
 }
 
-type Outgoing = InputMsg | TimeRequestMsg | ResyncMsg;
+type Outgoing = InputMsg | TimeRequestMsg | ResyncMsg | WakeMsg;
 
 const RESYNC_GAP_MS = 2000;
 /**
@@ -92,6 +92,8 @@ export class NetPlay {
   private readonly clockSync = new ClockSync();
   private readonly play = new PlayClock();
   private readonly checks = new DigestChecks();
+  /** Points this simulation scored, until the server's clock reaches them (`wake`: protocol 3). */
+  private readonly wakes = new WakeAsker();
   private readonly lead: LeadController;
   private readonly smoother: RenderSmoother;
   private readonly tickMs: number;
@@ -172,6 +174,7 @@ export class NetPlay {
     this.clock = msg.running ? { t0: msg.t0, tickHz: this.welcome.config.tickHz } : null;
     if (!msg.running) next.freeze(msg.tick);
     this.session = next;
+    this.wakes.clear();
     this.play.reset();
     if (old && msg.reason !== "join") {
       // Shown as a correction from where the old simulation was, at the same tick.
@@ -303,7 +306,7 @@ export class NetPlay {
     if (whole > session.tick) {
       // A tab that slept for minutes: the rewind history is gone anyway, resume from a sync.
       if (whole - session.tick > 3600) this.askResync(now, session.tick);
-      session.advanceTo(whole);
+      for (const e of session.advanceTo(whole)) if (e.event.type === "point") this.wakes.saw(e.tick);
     }
     if (session.frozenAt !== null || session.over) return 0;
     return Math.max(0, Math.min(1, target - session.tick));
@@ -317,6 +320,7 @@ export class NetPlay {
     if (!session) return null;
     const alpha = this.advance(now);
     this.verify(now);
+    this.askWake(now);
     const dirs = session.nextDirs();
     const base = session.state;
     const shown = this.smoother.frame({ ...base, paddles: base.paddles.map((p, i) => ({ ...p, dir: dirs[i] })) }, alpha, now);
@@ -338,6 +342,15 @@ export class NetPlay {
   }
 
   // ------------------------------------------------------------------ internals
+
+  /** Sends `wake` once a point this simulation scored is due on the server (WakeAsker). */
+  private askWake(now: number): void {
+    if (!this.session || !this.clock || this.seat < 0 || this.ended) return;
+    const est = this.clockSync.estimate;
+    const arrival = now + (est ? est.offsetMs + est.rttMs / 2 : this.roughOffset);
+    const tick = this.wakes.due(this.clock, arrival, est ? est.jitterMs : 0);
+    if (tick !== null) this.send({ type: "wake", tick });
+  }
 
   private claim(tick: number, digest: number, source: string, now: number): void {
     if (this.session) this.checks.add({ tick, digest, source }, now);

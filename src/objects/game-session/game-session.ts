@@ -152,10 +152,9 @@ export class GameSession extends SessionBase {
     const seatRec = rec.seats[att.seat];
     if (!seatRec || seatRec.userId !== att.userId) return this.sendError(ws, "not_a_player", "this seat is not yours");
     if (seatRec.out) return this.sendError(ws, "seat_finished", "you are out of this match");
-    if (msg.type === "resign") {
-      await this.remove(att.seat, now, "resigned");
-      return this.plan(now);
-    }
+    if (msg.type === "resign") await this.remove(att.seat, now, "resigned");
+    if (msg.type === "wake") live.wake(msg.tick, now); // the point it says is due was announced by catchUp (live-match.ts)
+    if (msg.type !== "input") return this.plan(now);
     const running = rec.phase === "playing" || rec.phase === "countdown" || rec.phase === "paused";
     const out = live.input(att.seat, msg.seq, msg.tick, msg.dir, now, running);
     if (out.kind === "stale") return;
@@ -221,6 +220,7 @@ export class GameSession extends SessionBase {
       if (!rules.resultPending(rec) && rec.cleanupAt !== null && rec.cleanupAt <= now) return this.cleanup();
     }
     await this.plan(now);
+    this.wokeFor = null;
   }
 
   // ------------------------------------------------------------------ the timeline
@@ -235,7 +235,7 @@ export class GameSession extends SessionBase {
     const live = this.live;
     if (!rec || !live || rec.phase !== "playing") return void (this.fresh = false);
     const from = live.tick;
-    const happened = live.advance(now);
+    const happened = live.advance(now, this.alarmAt ?? this.wokeFor);
     this.stats.ticks += live.tick - from;
     for (const h of happened) await this.announce(h, now);
     if (rules.ended(rec.phase)) return;

@@ -3,12 +3,25 @@
  * while frozen), the last input seq per seat, and the cached prediction of the next point. The
  * object steps it lazily, only when an event needs the present (an input, an alarm, a join), and
  * asks it when the next point is due so the alarm can be set for then.
+ *
+ * Two ways to be there when a point is due (shared/net/wake-asker.ts says why):
+ * - assisted: the players' clients, which run ahead, send `wake` as each point they scored comes
+ *   due here; handling that frame steps the timeline and announces the point. No alarm is armed
+ *   for points, except for a point an early `wake` said is coming (within WAKE_WINDOW_TICKS).
+ * - unassisted (at the start, after a restart, and whenever a point was found late with no alarm
+ *   armed for it: nobody asked in time): every predicted point is armed (the whole horizon).
+ * A client can only move the match between the two; the point, its tick and its digest come from
+ * this timeline either way, so a lying client costs wakes, never a wrong or a lost point. An
+ * unassisted point armed by prediction is rarely the one that happens: players change direction
+ * several times a second (2.7 alarms and 3.2 setAlarm per point measured: bench/wake/policy-sim.ts).
  */
 import type { Dir, GameEvent } from "../../shared/engine/types";
-import { acceptInputTick, MatchTimeline, MAX_INPUT_LEAD_TICKS, rebaseClock, tickAt, timeOfTick, type TickClock, type TimelineCheckpoint } from "../../shared/timeline";
+import { acceptInputTick, MatchTimeline, MAX_INPUT_LEAD_TICKS, PointWatch, rebaseClock, tickAt, timeOfTick, WAKE_WINDOW_TICKS, type TickClock, type TimelineCheckpoint } from "../../shared/timeline";
 
-/** How far ahead a point is looked for (ticks): 5 s; beyond it the object re-predicts when it wakes. */
+/** How far ahead a point is looked for when unassisted (ticks): 5 s; beyond it the object re-predicts when it wakes. */
 export const PREDICTION_HORIZON_TICKS = 300;
+/** A point found this long after it was due, with no alarm armed for it, means nobody asked in time: unassisted from then on. A `wake` later than this does not count as help. */
+export const UNASKED_LATE_MS = 50;
 
 /** A point (or the end) at `tick`, with the digest and scores of the state at that tick. */
 export interface Happening {
@@ -30,11 +43,15 @@ export class LiveMatch {
   /** Null while the timeline is frozen. */
   clock: TickClock | null;
   readonly acks: number[];
-  /** Cached prediction (undefined: must be recomputed; tick null: no point within the horizon, which ends at `until`). */
-  private predicted: { tick: number | null; until: number; involved: number } | undefined = undefined;
-  /** Engine steps spent predicting (for the stats). */
-  predictionSteps = 0;
-  predictions = 0;
+  private readonly watch = new PointWatch();
+  /** The players' clients ask for wakes (see above); in memory only: a new instance starts unassisted. */
+  assisted = false;
+  /** Points found late because nobody asked in time (each one turned the match unassisted). */
+  unaskedPoints = 0;
+  /** `wake`s received (stats). */
+  wakes = 0;
+  /** The point an early `wake` announced (not due yet when it came): armed while assisted. */
+  private askedFor: number | null = null;
 
   constructor(
     checkpoint: TimelineCheckpoint,
@@ -58,15 +75,32 @@ export class LiveMatch {
     return t > this.timeline.tick ? t : this.timeline.tick;
   }
 
-  /** Steps to `now`, stopping at each point so its digest is the one at its tick. Returns what happened, in order. */
-  advance(now: number): Happening[] {
+  get predictions(): number {
+    return this.watch.predictions;
+  }
+
+  get predictionSteps(): number {
+    return this.watch.steps;
+  }
+
+  /**
+   * Steps to `now`, stopping at each point so its digest is the one at its tick. Returns what
+   * happened, in order. `armedAt`: the alarm that was set when this event came (null: none); a
+   * point found late that no alarm was armed for turns the match unassisted.
+   */
+  advance(now: number, armedAt: number | null = null): Happening[] {
     const target = this.current(now);
     const out: Happening[] = [];
     while (this.timeline.tick < target && !this.timeline.over) {
       const events = this.timeline.stepTo(target, [], true);
       for (const e of events) {
         if (e.event.type !== "point") continue;
-        this.predicted = undefined;
+        this.watch.reset();
+        if (this.askedFor !== null && this.askedFor <= e.tick) this.askedFor = null;
+        if (this.assisted && this.clock && now - timeOfTick(this.clock, e.tick) > UNASKED_LATE_MS && (armedAt === null || armedAt > timeOfTick(this.clock, e.tick))) {
+          this.assisted = false;
+          this.unaskedPoints++;
+        }
         out.push({ tick: e.tick, digest: this.timeline.digest(), scores: [...this.timeline.state.scores], event: e.event, over: this.timeline.over });
       }
     }
@@ -85,10 +119,7 @@ export class LiveMatch {
     if (verdict.kind === "too_early") return verdict;
     this.acks[seat] = seq;
     this.timeline.addInput({ tick: verdict.tick, seat, dir });
-    // An input cannot change the prediction if it applies after the predicted point (or horizon),
-    // or if its seat's paddle is nowhere near the ball's path until then.
-    const p = this.predicted;
-    if (p && verdict.tick < (p.tick ?? p.until) && p.involved & (1 << seat)) this.predicted = undefined;
+    this.watch.onInput(seat, verdict.tick);
     return verdict;
   }
 
@@ -97,46 +128,56 @@ export class LiveMatch {
     if (seq <= this.acks[seat] || tick < this.timeline.tick) return;
     this.acks[seat] = seq;
     this.timeline.addInput({ tick, seat, dir });
-    this.predicted = undefined;
+    this.watch.reset();
+  }
+
+  /**
+   * A player's client scored a point at `tick` and says it is due (the timeline has already been
+   * brought to `now`, so a due point is announced). One on time means the clients help: assisted.
+   * One that came early is armed (nextPointAt); one long after its tick helped nobody.
+   */
+  wake(tick: number, now: number): void {
+    this.wakes++;
+    if (!this.clock || timeOfTick(this.clock, tick) < now - UNASKED_LATE_MS) return;
+    this.assisted = true;
+    if (tick > this.timeline.tick) this.askedFor = tick;
   }
 
   eliminate(seat: number): void {
     this.timeline.eliminate(seat);
-    this.predicted = undefined;
+    this.watch.reset();
   }
 
   /** Freezes the timeline at `now` (after advancing to it). */
   freeze(): void {
     this.clock = null;
-    this.predicted = undefined;
+    this.watch.reset();
   }
 
   /** Starts (or resumes) the clock so the frozen tick is due at `now`. */
   run(now: number): TickClock {
     this.clock = rebaseClock(this.tickHz, this.timeline.tick, now);
-    this.predicted = undefined;
+    this.watch.reset();
     return this.clock;
   }
 
-  /** Epoch ms at which the next point is due if nobody sends anything more; null if none within the horizon. */
+  /**
+   * Epoch ms at which the next point to arm an alarm for is due if nobody sends anything more;
+   * null for none. Unassisted: any point within the horizon. Assisted: only after an early
+   * `wake`, a point within the next WAKE_WINDOW_TICKS.
+   */
   nextPointAt(): number | null {
     if (!this.clock || this.timeline.over) return null;
-    // The horizon reached without a point (or a point tick reached without one: never, but then
-    // the cache would be stale): look again from here.
-    const cached = this.predicted;
-    if (cached && this.timeline.tick >= (cached.tick ?? cached.until)) this.predicted = undefined;
-    if (this.predicted === undefined) {
-      const p = this.timeline.predictNextPoint(PREDICTION_HORIZON_TICKS);
-      this.predictions++;
-      this.predictionSteps += p.steps;
-      this.predicted = { tick: p.tick, until: this.timeline.tick + PREDICTION_HORIZON_TICKS, involved: p.involved };
-    }
-    return this.predicted.tick !== null ? timeOfTick(this.clock, this.predicted.tick) : null;
+    if (this.assisted && (this.askedFor === null || this.askedFor < this.timeline.tick)) return null;
+    const horizon = this.assisted ? WAKE_WINDOW_TICKS : PREDICTION_HORIZON_TICKS;
+    const tick = this.watch.next(this.timeline, horizon, this.assisted);
+    return tick !== null && tick <= this.timeline.tick + horizon ? timeOfTick(this.clock, tick) : null;
   }
 
-  /** When to look again if no point is predicted: the end of the horizon. */
+  /** Unassisted, with no point within the horizon: when to look again (its end). Assisted: never (the clients ask). */
   horizonAt(): number | null {
-    if (!this.clock || this.timeline.over || !this.predicted || this.predicted.tick !== null) return null;
-    return timeOfTick(this.clock, this.predicted.until);
+    if (this.assisted || !this.clock || this.timeline.over || this.nextPointAt() !== null) return null;
+    const until = this.watch.lookedUntil;
+    return until === null ? null : timeOfTick(this.clock, until);
   }
 }

@@ -28,6 +28,8 @@ export abstract class SessionBase extends DurableObject<Env> {
   protected retired = false;
   protected live: LiveMatch | null = null;
   protected alarmAt: number | null = null;
+  /** While an alarm runs: the time it was set for (a point found then was armed: live-match.ts). */
+  protected wokeFor: number | null = null;
   /** What the armed alarm is for (counted when it fires). */
   protected alarmWhy: WakeReason | null = null;
   /** When a player socket can next be judged silent (heartbeat), while playing. */
@@ -96,6 +98,7 @@ export abstract class SessionBase extends DurableObject<Env> {
       this.hooks.onAlarm?.(now - this.alarmAt);
     }
     this.stats.countAlarm(this.alarmWhy);
+    this.wokeFor = this.alarmAt;
     this.alarmAt = null;
     this.alarmWhy = null;
   }
@@ -182,9 +185,9 @@ export abstract class SessionBase extends DurableObject<Env> {
   }
 
   /** What this instance measured (benchmarks, cost accounting; served as /api/admin/games/:id/stats). */
-  async loopStats(): Promise<LoopStatsSnapshot & { gameId: string | null; phase: SessionPhase | null; driver: string; predictions: number; predictionSteps: number }> {
+  async loopStats(): Promise<LoopStatsSnapshot & { gameId: string | null; phase: SessionPhase | null; driver: string; predictions: number; predictionSteps: number; assisted: boolean; unaskedPoints: number; wakes: number }> {
     return { ...this.stats.snapshot(), gameId: this.rec?.gameId ?? null, phase: this.rec?.phase ?? null, driver: "timeline",
-      predictions: this.live?.predictions ?? 0, predictionSteps: this.live?.predictionSteps ?? 0 };
+      predictions: this.live?.predictions ?? 0, predictionSteps: this.live?.predictionSteps ?? 0, assisted: this.live?.assisted ?? false, unaskedPoints: this.live?.unaskedPoints ?? 0, wakes: this.live?.wakes ?? 0 };
   }
 
   async status(): Promise<ReturnType<typeof statusOf>> {

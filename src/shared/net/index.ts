@@ -8,3 +8,4 @@ export { LeadController, PlayClock, type LeadOptions } from "./lead";
 export { RollbackSession, type Rewind, type SessionOptions, type Verdict } from "./rollback";
 export { RenderSmoother, type SmootherOptions } from "./smoothing";
 export { DigestChecks, type DigestClaim } from "./digest-checks";
+export { WakeAsker } from "./wake-asker";

@@ -12,7 +12,7 @@ import { MAX_CLIENT_FRAME_BYTES } from "./limits";
  * Version of the game socket protocol, sent in `welcome`. 2: the match is a timeline of stamped
  * inputs relayed to every peer (issue 17); 1 was the 30 Hz snapshot stream.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 // ---------------------------------------------------------------- shared shapes
 
@@ -177,7 +177,15 @@ export interface TimeRequestMsg { type: "time"; c: number }
 /** My simulation disagrees with the server's digest at `tick`: send me a full `sync`. */
 export interface ResyncMsg { type: "resync"; tick: number; digest: number }
 
-export type ClientMessage = InputMsg | ResignMsg | TimeRequestMsg | ResyncMsg;
+/**
+ * A player's client expects a point at `tick` (its own simulation, every paddle keeping its
+ * direction) and asks the server to look now: the server arms its alarm for a point only when the
+ * point is close (timeline/point-watch.ts). Sent once per expected point, WAKE_AHEAD_TICKS before
+ * it. The server trusts nothing in it but the fact that a client is helping (see live-match.ts).
+ */
+export interface WakeMsg { type: "wake"; tick: number }
+
+export type ClientMessage = InputMsg | ResignMsg | TimeRequestMsg | ResyncMsg | WakeMsg;
 
 export type ParseResult =
   | { ok: true; msg: ClientMessage }
@@ -238,6 +246,11 @@ export function parseClientMessage(raw: string | ArrayBuffer): ParseResult {
       if (!isIntIn(tick, 0, MAX_TICK)) return { ok: false, code: "bad_message", message: "resync.tick must be an integer from 0 to 2^31-1" };
       if (!isIntIn(digest, 0, 0xffffffff)) return { ok: false, code: "bad_message", message: "resync.digest must be a uint32" };
       return { ok: true, msg: { type: "resync", tick, digest } };
+    }
+    case "wake": {
+      const { tick } = m;
+      if (!isIntIn(tick, 0, MAX_TICK)) return { ok: false, code: "bad_message", message: "wake.tick must be an integer from 0 to 2^31-1" };
+      return { ok: true, msg: { type: "wake", tick } };
     }
     default:
       return {

@@ -7,3 +7,4 @@ export { tickAt, timeOfTick, rebaseClock, tickPeriodMs, type TickClock } from ".
 export { MatchTimeline, type TimelineInput, type TimedEvent, type TimelineCheckpoint, type PointPrediction } from "./timeline";
 export { acceptInputTick, MAX_INPUT_LEAD_TICKS, type InputVerdict } from "./accept";
 export { stateDigest } from "./digest";
+export { PointWatch, WAKE_WINDOW_TICKS, type PointSource } from "./point-watch";

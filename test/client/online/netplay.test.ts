@@ -18,7 +18,7 @@ function welcome(role: "player" | "spectator"): WelcomeMsg {
     you: { userId: "u", username: "u", seat: role === "player" ? 0 : -1, side: role === "player" ? "left" : null, role, ack: -1 },
     players: [],
     config: { engine: defaultConfig("2p", { winScore: 50 }), tickHz: 60, maxLeadTicks: 30, snapshotHz: 0, rejoinTimeoutS: 20, countdownS: 1 },
-    protocol: 2,
+    protocol: 3,
     tick: 0,
     serverTime: 0,
     tournamentId: null,
