@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { Api, pool, scrapeCounter, type Account, type ServerStats } from "./api";
 import { Hist } from "./hist";
 import type { BotMode, BotSpec, BotsReport, FromBots, ToBots } from "./ipc";
+import type { AlarmFloorResult } from "./alarm-floor";
 import type { CheckTotals } from "./match-check";
 import { cpuPercent, descendants, loadAverage, machineCpu, machineCpuPercent, sample, type ProcSample } from "./procstat";
 import type { DevServer } from "./server";
@@ -151,6 +152,8 @@ export interface StepResult {
     gamesNotFinished: number;
   };
   points: number;
+  /** The bare alarm probe in the same server's workerd during the window (absent: not run). */
+  alarmProbe?: AlarmFloorResult | null;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
