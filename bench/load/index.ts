@@ -120,7 +120,7 @@ const f1 = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : "–");
 const f2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "–");
 const f0 = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString("en-US") : "–");
 
-function errorsCell(s: StepResult): string {
+function errorParts(s: StepResult): string[] {
   const e = s.errors;
   const parts: string[] = [];
   if (e.connectFailures) parts.push(`${e.connectFailures} connect failures`);
@@ -133,10 +133,18 @@ function errorsCell(s: StepResult): string {
   if (e.gameOverMissing) parts.push(`${e.gameOverMissing} game_over missed`);
   if (e.gameOverDuplicated) parts.push(`${e.gameOverDuplicated} game_over duplicated`);
   if (e.gamesNotFinished) parts.push(`${e.gamesNotFinished} games not finished`);
-  return parts.length ? parts.join("; ") : "none";
+  return parts;
 }
 
-const hasErrors = (s: StepResult) => errorsCell(s) !== "none";
+/** The errors, then what is not one (games that ended before the resignation: seat 0 heard their one game_over). */
+function errorsCell(s: StepResult): string {
+  const parts = errorParts(s);
+  const early = s.errors.gameOverBeforeResign ?? 0;
+  const note = early ? `${early} games ended (forfeit) before seat 0 resigned, heard by seat 0: not errors` : "";
+  return parts.length ? parts.join("; ") + (note ? `; ${note}` : "") : note ? `none (${note})` : "none";
+}
+
+const hasErrors = (s: StepResult) => errorParts(s).length > 0;
 
 /** Inputs applied at their stamp / moved (late) / refused, in the window (older results: the whole step). */
 function inputVerdicts(s: StepResult): string {
