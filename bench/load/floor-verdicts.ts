@@ -49,12 +49,12 @@ export function pointCheck(s: StepResult): PointCheck {
 export function pointVerdict(ladder: StepResult[], alone: AlarmFloorResult | null): Verdict | null {
   const checks = ladder.map(pointCheck);
   const judged = checks.filter((c) => c.within !== null);
-  const aloneNote = alone ? `; the probe alone on a quiet server: p99 ${f1(alone.p99)} ms` : "";
+  const aloneNote = alone ? `; the probe alone (idle server, before the ladder): p99 ${f1(alone.p99)} ms` : "";
   if (alone && ladder.length && ladder.every((s) => s.alarmProbe === undefined)) {
     // A run from before the in-process probe (re-rendered from its JSON): only the quiet floor to compare with.
     const s = ladder.reduce((a, b) => (Math.abs(b.matches - 100) < Math.abs(a.matches - 100) ? b : a));
     return {
-      target: `points announced no later than alarm lateness + ${FLOOR_SLACK_MS} ms (p99; older run: the probe alone on a quiet server, not under the same load)`,
+      target: `points announced no later than alarm lateness + ${FLOOR_SLACK_MS} ms (p99; older run: the probe alone on an idle server, not under the same load)`,
       measured: `point p99 ${f1(s.client.pointLate.p99)} ms at ${s.matches} (${s.client.pointLate.n} points) vs alarm floor p99 ${f1(alone.p99)} + ${FLOOR_SLACK_MS} ms`,
       met: s.client.pointLate.n ? s.client.pointLate.p99 <= alone.p99 + FLOOR_SLACK_MS : null,
     };

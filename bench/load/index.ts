@@ -4,7 +4,7 @@
  * frames) at the same N driven by the same bots at the same input rate; during every step's window a
  * bare alarm probe (bench/floor/alarm-probe.ts, 25 objects x one alarm a second) runs inside that
  * step's server's workerd, so the points are judged against the runtime's alarm lateness under the
- * same load; the same probe alone on a quiet server before the ladder (context); one comparison step
+ * same load; the same probe alone on the idle floor server before the ladder (context); one comparison step
  * without permessage-deflate, and the cost per game-hour.
  * Both servers are `wrangler dev` with the same settings; every step stops by itself.
  */
@@ -283,7 +283,7 @@ export function loadMarkdown(r: Omit<LoadResult, "markdown">, jsonPath: string |
       "Alarm lateness: the GameSessions' own measure (`Date.now()` in `alarm()` − the time it was set for), since each object started: median of p50s / median of p99s / worst p99. " +
       "Desyncs / digests checked: each bot pair re-simulates the match from the `sync` and the relayed inputs only and compares every authoritative digest (points, checks, game_started, game_over). " +
       "Inputs exact / moved / refused, in the window: applied at their stamp / moved later because they arrived after their tick / refused (the desync count covers the whole step). Ticks/s: how far the timelines advanced per second (60: with the clock). " +
-      `Alarm probe: the bare alarm probe (\`bench/floor/alarm-probe.ts\`${probeObjects ? `, ${probeObjects} objects` : ""} each firing one alarm a second, nothing else) run inside that step's server workerd during the window (for the project, a bench-only entry module in the bench's copy adds it beside the GameSessions: same process, same thread, same load); lateness ms p50 / p99 / max (alarms); a project step's points are judged against its p99 + 5 ms.`,
+      `Alarm probe: the bare alarm probe (\`bench/floor/alarm-probe.ts\`: ${probeObjects ? `${probeObjects} objects` : "objects"} each firing one alarm a second, nothing else) run inside that step's server workerd during the window (for the project, a bench-only entry module in the bench's copy adds it beside the GameSessions: same process, same thread, same load); lateness ms p50 / p99 / max (alarms); a project step's points are judged against its p99 + 5 ms.`,
     "",
     "| N | server | path | WS compression | input relay ms p50 / p99 / max | point lateness ms p50 / p99 (n) | alarm lateness ms p50 / p99 / worst | desyncs / digests checked | inputs in window: exact / moved / refused | ticks/s | alarm probe, same workerd: ms p50 / p99 / max (n) | inputs/s per player | load avg (1 min) before → after |",
     "| ---: | --- | --- | --- | --- | --- | --- | --- | --- | ---: | --- | ---: | --- |",

@@ -39,6 +39,12 @@ describe("bench entry", () => {
     expect(out).toContain(`[assets]\nrun_worker_first = ["${BENCH_PROBE_PREFIX}/*"]`);
   });
 
+  it("leaves run_worker_first = true alone (every path reaches the Worker already)", () => {
+    const out = benchWranglerToml(toml.replace(/^run_worker_first.*$/m, "run_worker_first = true"), "src/e.ts");
+    expect(out.match(/run_worker_first/g)).toHaveLength(1);
+    expect(out).toContain("run_worker_first = true");
+  });
+
   it("refuses a config without main", () => {
     expect(() => benchWranglerToml(toml.replace(/^main.*\n/m, ""), "src/e.ts")).toThrow(/no main/);
   });

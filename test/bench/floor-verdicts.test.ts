@@ -1,7 +1,7 @@
 /**
  * The load bench's floor verdicts (bench/load/floor-verdicts.ts): a step's points are judged against
  * the alarm probe that ran in the same workerd during that step, not against the probe alone on a
- * quiet server; the relay p99 is set beside the relay floor's at the same N.
+ * idle server; the relay p99 is set beside the relay floor's at the same N.
  */
 import { describe, expect, it } from "vitest";
 import type { AlarmFloorResult } from "../../bench/load/alarm-floor";
@@ -29,7 +29,7 @@ describe("points against the alarm probe of the same step", () => {
     const held = pointVerdict([step("game", 50, 10, 12, probe(9))], alone)!;
     expect(held.met).toBe(true);
     expect(held.measured).toContain("N=50: 12.0 vs 9.0 + 5");
-    expect(held.measured).toContain("alone on a quiet server: p99 3.0");
+    expect(held.measured).toContain("alone (idle server, before the ladder): p99 3.0");
   });
 
   it("fails when any step is over its own probe + 5 ms, and says which", () => {
