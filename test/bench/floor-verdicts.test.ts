@@ -1,6 +1,6 @@
 /**
  * The load bench's floor verdicts (bench/load/floor-verdicts.ts): a step's points are judged against
- * the alarm probe that ran in the same workerd during that step, not against the probe alone on a
+ * the alarm probe that ran in the same workerd during that step, not against the probe alone on an
  * idle server; the relay p99 is set beside the relay floor's at the same N.
  */
 import { describe, expect, it } from "vitest";
