@@ -9,9 +9,11 @@
  *   --warmup S              load: seconds between the last game start and the window (default 3)
  *   --bot-procs P           load: bot processes (default 2)
  *   --ai easy|medium|hard   load: bot skill (default medium)
- *   --floor-matches 100[,N] load: N of the relay-floor steps (0: none; default 100, or the largest N if below)
+ *   --floor-matches 100[,N] load: N of extra relay-floor steps (default 100, or the largest N if below; 0: no relay floor at all)
+ *   --no-floor-each-step    load: no relay-floor step at the same N right after each ladder step (on by default)
  *   --floor-inputs-per-s X  load: input frames per second per floor socket (default 4)
- *   --alarm-floor N         load: objects of the bare alarm floor (0: skip; default 100)
+ *   --alarm-floor N         load: objects of the bare alarm floor run alone before the ladder (0: skip; default 100)
+ *   --alarm-probe N         load: objects of the bare alarm probe run in the server's own workerd during each step (0: none; default 25)
  *   --no-deflate-matches N  load: N of the comparison step without permessage-deflate (0: skip; default min(100, max N))
  *   --path direct|proxy     load: bots reach the app workerd directly (default) or through wrangler dev's proxy
  *   --other-path-matches N  load: N of the comparison step over the other path (0: skip, the default)
@@ -140,6 +142,13 @@ function parseArgs(argv: string[]): { only: string[]; options: PartOptions; writ
         break;
       case "--alarm-floor":
         options.alarmFloorObjects = num();
+        break;
+      case "--alarm-probe":
+        options.alarmProbeObjects = num();
+        if (!Number.isInteger(options.alarmProbeObjects) || options.alarmProbeObjects < 0 || options.alarmProbeObjects > 1000) throw new Error("--alarm-probe takes 0-1000 objects");
+        break;
+      case "--no-floor-each-step":
+        options.floorEachStep = false;
         break;
       case "--keep-climbing":
         options.keepClimbing = true;

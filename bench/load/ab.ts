@@ -108,7 +108,7 @@ function extract(rev: string): { dir: string; commit: string } {
 function flagsFor(dir: string, n: number, seconds: number, deflate: boolean, label: string): string[] {
   const runTs = readFileSync(join(dir, "bench/run.ts"), "utf8");
   const flags = ["--only", "load", "--matches", String(n), "--seconds", String(seconds), "--label", label, "--quiet-wait", "60"];
-  for (const skip of ["--alarm-matches", "--no-deflate-matches", "--other-path-matches", "--floor-matches", "--alarm-floor"]) if (runTs.includes(`"${skip}"`)) flags.push(skip, "0");
+  for (const skip of ["--alarm-matches", "--no-deflate-matches", "--other-path-matches", "--floor-matches", "--alarm-floor", "--alarm-probe"]) if (runTs.includes(`"${skip}"`)) flags.push(skip, "0");
   if (!deflate) flags.push("--no-deflate");
   return flags;
 }

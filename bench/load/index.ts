@@ -1,14 +1,18 @@
 /**
  * The `load` bench part (issue 17's targets, one run): a ladder of N concurrent 2P matches against the
- * project (protocol 2 bots), the relay floor (bench/floor: a room that only relays frames) driven by
- * the same bots at the same input rate, the bare alarm floor (one alarm a second in each of 100
- * objects), one comparison step without permessage-deflate, and the cost per game-hour.
+ * project (protocol 2 bots), each followed by the relay floor (bench/floor: a room that only relays
+ * frames) at the same N driven by the same bots at the same input rate; during every step's window a
+ * bare alarm probe (bench/floor/alarm-probe.ts, 25 objects x one alarm a second) runs inside that
+ * step's server's workerd, so the points are judged against the runtime's alarm lateness under the
+ * same load; the same probe alone on the idle floor server before the ladder (context); one comparison step
+ * without permessage-deflate, and the cost per game-hour.
  * Both servers are `wrangler dev` with the same settings; every step stops by itself.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { runAlarmFloor, type AlarmFloorResult } from "./alarm-floor";
+import { alarmProbeLine, runAlarmFloor, startAlarmProbe, type AlarmFloorResult, type RunningAlarmProbe } from "./alarm-floor";
 import { Api } from "./api";
 import { gameHourCost, PER_MATCH_REQUESTS, pricesLine, PRICES, type GameHourCost } from "./cost";
+import { floorMaxMatches, ladderOf, pointCheck, pointVerdict, RELAY_P99_TARGET_MS, relayFloorVerdict, relayPairs, type Verdict } from "./floor-verdicts";
 import { registerAccounts, runStep, type NetPath, type StepResult } from "./load";
 import { machineInfo, machineLine } from "../machine";
 import { waitForQuiet } from "./procstat";
@@ -20,10 +24,17 @@ export interface LoadOptions {
   warmupS?: number;
   botProcs?: number;
   aiLevel?: "easy" | "medium" | "hard";
-  /** N of the relay-floor steps (empty or [0]: none; default [100], or the largest N tried if below). */
+  /**
+   * N of extra relay-floor steps (default none beside floorEachStep; [0]: no relay floor at all, and
+   * floorEachStep off; without floorEachStep the default is [100], or the largest N tried if below).
+   */
   floorMatches?: number[];
-  /** Objects of the bare alarm floor (0: skip; default 100). */
+  /** Run the relay floor at the same N right after every ladder step (default true). */
+  floorEachStep?: boolean;
+  /** Objects of the bare alarm floor run alone before the ladder (0: skip; default 100). */
   alarmFloorObjects?: number;
+  /** Objects of the bare alarm probe run in the server's own workerd during every step's window (0: none; default 25). */
+  alarmProbeObjects?: number;
   /** Input frames per second per floor socket (default 4: the issue's "an input every 250 ms"). */
   floorInputsPerS?: number;
   /** N for the no-deflate comparison step (0: skip). */
@@ -55,8 +66,7 @@ export interface LoadOptions {
 }
 
 export const METRICS_TOKEN = "bench-metrics-token-0123456789";
-/** The headline criterion: input relay p99 at most this (loopback), with 0 desyncs and no errors. */
-export const RELAY_P99_TARGET_MS = 20;
+export { RELAY_P99_TARGET_MS, type Verdict };
 
 export function benchVars(countdownS: number): Record<string, string> {
   return {
@@ -87,12 +97,6 @@ export function alarmsForLine(alarmsFor: Record<string, number>): string {
   return rows.length ? rows.map(([why, n]) => `${why} ${Math.round(n).toLocaleString("en-US")}`).join(", ") : "none";
 }
 
-export interface Verdict {
-  target: string;
-  measured: string;
-  met: boolean | null;
-}
-
 export interface LoadResult {
   machine: ReturnType<typeof machineInfo>;
   workerd: string;
@@ -101,7 +105,8 @@ export interface LoadResult {
   steps: StepResult[];
   alarmFloor: AlarmFloorResult | null;
   cost: CostRow | null;
-  headline: { maxMatches: number | null; criterion: string };
+  /** floorMaxMatches: the largest N at which the relay floor itself kept p99 <= 20 ms (absent in older runs). */
+  headline: { maxMatches: number | null; criterion: string; floorMaxMatches?: number | null };
   verdicts: Verdict[];
   prices: typeof PRICES;
   markdown: string;
@@ -115,7 +120,7 @@ const f1 = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : "–");
 const f2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "–");
 const f0 = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString("en-US") : "–");
 
-function errorsCell(s: StepResult): string {
+function errorParts(s: StepResult): string[] {
   const e = s.errors;
   const parts: string[] = [];
   if (e.connectFailures) parts.push(`${e.connectFailures} connect failures`);
@@ -128,10 +133,18 @@ function errorsCell(s: StepResult): string {
   if (e.gameOverMissing) parts.push(`${e.gameOverMissing} game_over missed`);
   if (e.gameOverDuplicated) parts.push(`${e.gameOverDuplicated} game_over duplicated`);
   if (e.gamesNotFinished) parts.push(`${e.gamesNotFinished} games not finished`);
-  return parts.length ? parts.join("; ") : "none";
+  return parts;
 }
 
-const hasErrors = (s: StepResult) => errorsCell(s) !== "none";
+/** The errors, then what is not one (games that ended before the resignation: seat 0 heard their one game_over). */
+function errorsCell(s: StepResult): string {
+  const parts = errorParts(s);
+  const early = s.errors.gameOverBeforeResign ?? 0;
+  const note = early ? `${early} games ended (forfeit) before seat 0 resigned, heard by seat 0: not errors` : "";
+  return parts.length ? parts.join("; ") + (note ? `; ${note}` : "") : note ? `none (${note})` : "none";
+}
+
+const hasErrors = (s: StepResult) => errorParts(s).length > 0;
 
 /** Inputs applied at their stamp / moved (late) / refused, in the window (older results: the whole step). */
 function inputVerdicts(s: StepResult): string {
@@ -149,8 +162,6 @@ function serverCell(s: StepResult): string {
 export function holds(s: StepResult): boolean {
   return s.mode === "game" && s.client.relay.n > 0 && s.client.relay.p99 <= RELAY_P99_TARGET_MS && s.integrity.desyncs === 0 && !hasErrors(s);
 }
-
-const ladderOf = (steps: StepResult[], path: NetPath, deflate: boolean) => steps.filter((s) => s.mode === "game" && s.deflateOffered === deflate && s.path === path);
 
 /** The project step and the floor step at the same N, nearest to 100. */
 function floorPair(steps: StepResult[], path: NetPath, deflate: boolean): [StepResult, StepResult] | null {
@@ -178,6 +189,7 @@ export function summarizeRun(steps: StepResult[], alarmFloor: AlarmFloorResult |
   const ok = ladder.filter(holds);
   const headline = {
     maxMatches: ok.length ? Math.max(...ok.map((s) => s.matches)) : null,
+    floorMaxMatches: floorMaxMatches(steps, path, deflate),
     criterion: `largest N of the ladder (${path === "direct" ? "bots connected to the app workerd directly" : "through wrangler dev's proxy"}, ${deflate ? "deflate offered" : "no deflate"}) with input relay p99 <= ${RELAY_P99_TARGET_MS} ms, 0 desyncs, every match started and ended cleanly; tried ${ladder.map((s) => s.matches).join(", ") || "none"}`,
   };
   const at100 = [...ladder].sort((a, b) => Math.abs(a.matches - 100) - Math.abs(b.matches - 100))[0];
@@ -189,12 +201,12 @@ export function summarizeRun(steps: StepResult[], alarmFloor: AlarmFloorResult |
     verdicts.push({ target: "server CPU per match <= 1.25 x the relay floor (at 100 matches)", measured: `${f2(ratio)} x at ${pair[0].matches} (${f2(pair[0].serverCpuPerMatch)} % vs ${f2(pair[1].serverCpuPerMatch)} % of a core)`, met: Number.isFinite(ratio) ? ratio <= 1.25 : null });
   }
   verdicts.push({ target: ">= 300 concurrent 2P matches with relay p99 <= 20 ms and 0 desyncs", measured: headline.maxMatches === null ? "none of the N tried" : `${headline.maxMatches}`, met: headline.maxMatches !== null && headline.maxMatches >= 300 });
+  const relayVsFloor = relayFloorVerdict(steps, path, deflate);
+  if (relayVsFloor) verdicts.push(relayVsFloor);
   const desyncs = ladder.reduce((a, s) => a + s.integrity.desyncs, 0);
   verdicts.push({ target: "0 desyncs", measured: `${desyncs} in ${ladder.reduce((a, s) => a + s.integrity.checked, 0).toLocaleString("en-US")} digests checked`, met: desyncs === 0 });
-  if (alarmFloor && at100) {
-    const bound = alarmFloor.p99 + 5;
-    verdicts.push({ target: "points announced no later than alarm lateness + 5 ms (p99)", measured: `point p99 ${f1(at100.client.pointLate.p99)} ms at ${at100.matches} (${at100.client.pointLate.n} points) vs alarm floor p99 ${f1(alarmFloor.p99)} + 5 ms`, met: at100.client.pointLate.n ? at100.client.pointLate.p99 <= bound : null });
-  }
+  const points = pointVerdict(ladder, alarmFloor);
+  if (points) verdicts.push(points);
   if (at100) {
     verdicts.push({ target: "down bytes per player per second on the socket <= 150", measured: `${f0(at100.bytes.downSocket)} B/s at ${at100.matches} (${f0(at100.bytes.downFramed)} framed, ~${f0(at100.bytes.downWireEstimate)} with TCP/IP headers)`, met: at100.bytes.downSocket <= 150 });
   }
@@ -202,8 +214,21 @@ export function summarizeRun(steps: StepResult[], alarmFloor: AlarmFloorResult |
   return { headline, cost, verdicts };
 }
 
+/** The in-process alarm probe of a step: "p50 / p99 / max (fired)", with the point verdict's mark. */
+function probeCell(s: StepResult): string {
+  const p = s.alarmProbe;
+  if (!p) return "–";
+  const c = s.mode === "game" ? pointCheck(s) : null;
+  const mark = c?.within === false ? " **points over +5**" : c?.within ? " points within +5" : "";
+  return `${f1(p.p50)} / ${f1(p.p99)} / ${f1(p.max)} (${p.fired})${mark}`;
+}
+
 export function loadMarkdown(r: Omit<LoadResult, "markdown">, jsonPath: string | null, label?: string): string {
   const steps = r.steps;
+  const path = steps.find((s) => s.mode === "game")?.path ?? "direct";
+  const deflate = steps.find((s) => s.mode === "game")?.deflateOffered ?? true;
+  const pairs = relayPairs(steps, path, deflate);
+  const probeObjects = steps.find((s) => s.alarmProbe)?.alarmProbe?.objects;
   const rows1 = steps.map(
     (s) =>
       `| ${s.matches} | ${serverCell(s)} | ${f1(s.client.relay.p50)} / ${f1(s.client.relay.p99)} / ${f1(s.client.relay.max)} | ` +
@@ -211,6 +236,7 @@ export function loadMarkdown(r: Omit<LoadResult, "markdown">, jsonPath: string |
         ? `${f1(s.client.pointLate.p50)} / ${f1(s.client.pointLate.p99)} (${s.client.pointLate.n}) | ${f1(s.server.alarmLatenessP50Median)} / ${f1(s.server.alarmLatenessP99Median)} / ${f1(s.server.alarmLatenessP99Worst)} | ` +
           `${s.integrity.desyncs} / ${s.integrity.checked.toLocaleString("en-US")}${s.server.desyncsCounted ? ` (server counted ${s.server.desyncsCounted})` : ""} | ${inputVerdicts(s)} | ${f1(s.server.tickRatePerGame)} | `
         : "– | – | – | – | – | ") +
+      `${probeCell(s)} | ` +
       `${f1(s.client.inputsPerSecPerPlayer)} | ${s.load.before[0].toFixed(2)} → ${s.load.after[0].toFixed(2)} |`,
   );
   const rows2 = steps.map(
@@ -240,6 +266,14 @@ export function loadMarkdown(r: Omit<LoadResult, "markdown">, jsonPath: string |
       : []),
     h.maxMatches === null ? `**Headline: none of the N tried held** (${h.criterion}).` : `**Headline: ${h.maxMatches} concurrent 2P matches** (${h.criterion}).`,
     "",
+    ...(pairs.length
+      ? [
+          `The relay floor itself (a room that only relays frames, same bots, same input rate) kept relay p99 <= ${RELAY_P99_TARGET_MS} ms ` +
+            (h.floorMaxMatches ? `up to N=${h.floorMaxMatches}` : "at none of the N") +
+            ` (tried ${pairs.map((p) => p.matches).join(", ")}): where it does not, this machine cannot do ${RELAY_P99_TARGET_MS} ms whatever the game does.`,
+          "",
+        ]
+      : []),
     "| target (issue 17) | measured | met |",
     "| --- | --- | --- |",
     ...r.verdicts.map((v) => `| ${v.target} | ${v.measured} | ${v.met === null ? "–" : v.met ? "yes" : "**no**"} |`),
@@ -248,12 +282,27 @@ export function loadMarkdown(r: Omit<LoadResult, "markdown">, jsonPath: string |
       "Point lateness: a `point`'s arrival at a bot − the moment its tick was due (`t0 + tick / tickHz`, the server's clock), ms p50 / p99 (points). " +
       "Alarm lateness: the GameSessions' own measure (`Date.now()` in `alarm()` − the time it was set for), since each object started: median of p50s / median of p99s / worst p99. " +
       "Desyncs / digests checked: each bot pair re-simulates the match from the `sync` and the relayed inputs only and compares every authoritative digest (points, checks, game_started, game_over). " +
-      "Inputs exact / moved / refused, in the window: applied at their stamp / moved later because they arrived after their tick / refused (the desync count covers the whole step). Ticks/s: how far the timelines advanced per second (60: with the clock).",
+      "Inputs exact / moved / refused, in the window: applied at their stamp / moved later because they arrived after their tick / refused (the desync count covers the whole step). Ticks/s: how far the timelines advanced per second (60: with the clock). " +
+      `Alarm probe: the bare alarm probe (\`bench/floor/alarm-probe.ts\`: ${probeObjects ? `${probeObjects} objects` : "objects"} each firing one alarm a second, nothing else) run inside that step's server workerd during the window (for the project, a bench-only entry module in the bench's copy adds it beside the GameSessions: same process, same thread, same load); lateness ms p50 / p99 / max (alarms); a project step's points are judged against its p99 + 5 ms.`,
     "",
-    "| N | server | path | WS compression | input relay ms p50 / p99 / max | point lateness ms p50 / p99 (n) | alarm lateness ms p50 / p99 / worst | desyncs / digests checked | inputs in window: exact / moved / refused | ticks/s | inputs/s per player | load avg (1 min) before → after |",
-    "| ---: | --- | --- | --- | --- | --- | --- | --- | --- | ---: | ---: | --- |",
+    "| N | server | path | WS compression | input relay ms p50 / p99 / max | point lateness ms p50 / p99 (n) | alarm lateness ms p50 / p99 / worst | desyncs / digests checked | inputs in window: exact / moved / refused | ticks/s | alarm probe, same workerd: ms p50 / p99 / max (n) | inputs/s per player | load avg (1 min) before → after |",
+    "| ---: | --- | --- | --- | --- | --- | --- | --- | --- | ---: | --- | ---: | --- |",
     ...rows1,
     ...(samples.length ? ["", `First desyncs: ${samples.map((x) => `\`${x}\``).join("; ")}.`] : []),
+    ...(pairs.length
+      ? [
+          "",
+          `Input relay, the project against the relay floor at the same N (each floor step right after its project step), ms p50 / p99; within: project p99 <= floor p99 + 5 ms.`,
+          "",
+          "| N | project p50 / p99 | relay floor p50 / p99 | project − floor p99 | within floor + 5 | floor p99 <= 20 |",
+          "| ---: | --- | --- | ---: | --- | --- |",
+          ...pairs.map(
+            (p) =>
+              `| ${p.matches} | ${f1(p.project.client.relay.p50)} / ${f1(p.project.client.relay.p99)} | ${f1(p.floor.client.relay.p50)} / ${f1(p.floor.client.relay.p99)} | ${f1(p.project.client.relay.p99 - p.floor.client.relay.p99)} | ` +
+              `${p.within === null ? "–" : p.within ? "yes" : "**no**"} | ${p.floor.client.relay.n ? (p.floor.client.relay.p99 <= RELAY_P99_TARGET_MS ? "yes" : "**no**") : "–"} |`,
+          ),
+        ]
+      : []),
     "",
     "Bandwidth per player, bytes per second: payload (message bytes after decompression) / framed (payload + WebSocket frame headers: 2 bytes down, 6 masked up) / " +
       "**socket** (bytes that crossed the bot's TCP socket: frames as sent, compressed when deflate was negotiated) / wire estimate (socket + 52 bytes of IPv4 and TCP headers per socket read: each read is at least one segment). " +
@@ -270,10 +319,10 @@ export function loadMarkdown(r: Omit<LoadResult, "markdown">, jsonPath: string |
     "| ---: | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ...rows3,
     "",
-    "### Bare alarm floor",
+    "### Bare alarm floor, alone",
     "",
     af
-      ? `\`bench/floor/worker.ts\` (AlarmProbe) on the floor's \`wrangler dev\`, alone on the server: ${af.objects} Durable Objects each firing one alarm a second for ${af.seconds} s (phases spread over the second), nothing else. ` +
+      ? `Context (the points are judged against the probe in the same workerd during each step, in the timing table): \`bench/floor/alarm-probe.ts\` on the floor's \`wrangler dev\`, alone on the server before the ladder: ${af.objects} Durable Objects each firing one alarm a second for ${af.seconds} s (phases spread over the second), nothing else. ` +
         `${af.fired.toLocaleString("en-US")} alarms fired **p50 ${f1(af.p50)} ms, p99 ${f1(af.p99)} ms** late (max ${f1(af.max)} ms; ${af.early ?? 0} runs before their time, not counted; ${af.silentObjects} objects fired none); app workerd ${f0(af.appCpuPct)} % of a core; load average ${af.load.toFixed(2)}.`
       : "Not run (`--alarm-floor 0`).",
     "",
@@ -331,8 +380,12 @@ export async function runLoadBench(o: LoadOptions = {}): Promise<LoadResult> {
   const countdownS = o.countdownS ?? 3;
   const deflate = o.deflate ?? true;
   const maxLadder = Math.max(...matches);
+  // Extra floor steps (by default at 100, for the CPU ratio, even when the ladder stops below it);
+  // an explicit list with no N above 0 turns the relay floor off altogether, floorEachStep included.
   const floorNs = (o.floorMatches ?? [Math.min(100, maxLadder)]).filter((x) => x > 0);
+  const floorEachStep = (o.floorEachStep ?? true) && (o.floorMatches === undefined || floorNs.length > 0);
   const alarmObjects = o.alarmFloorObjects ?? 100;
+  const probeObjects = o.alarmProbeObjects ?? 25;
   const floorInputsPerS = o.floorInputsPerS ?? 4;
   const noDeflateN = o.noDeflateMatches ?? Math.min(100, maxLadder);
   const path: NetPath = o.path ?? "direct";
@@ -355,7 +408,41 @@ export async function runLoadBench(o: LoadOptions = {}): Promise<LoadResult> {
       `step: ${mode === "game" ? "project" : "relay floor"} N=${n} path=${netPath} deflate=${df ? "offered" : "off"} (${seconds} s window); other load ${quiet.otherPct.toFixed(0)}% of a core` +
         (quiet.waitedMs > 1500 ? ` after waiting ${(quiet.waitedMs / 1000).toFixed(0)} s for quiet` : ""),
     );
-    const r = await runStep(server, stepApi, accounts, { mode, matches: n, path: netPath, seconds, warmupS, deflate: df, botProcs, aiLevel, floorInputsPerS, metricsToken: METRICS_TOKEN, log });
+    // The bare alarm probe in this server's own workerd, over the window: started as it opens, asked
+    // to stop as it closes (not awaited there: the bots' window ends on time).
+    let probe: RunningAlarmProbe | null = null;
+    let probeResult: Promise<AlarmFloorResult | null> = Promise.resolve(null);
+    const probeFailed = (e: unknown) => {
+      log(`  alarm probe failed: ${e instanceof Error ? e.message : String(e)}`);
+      return null;
+    };
+    const withProbe = server.alarmProbePrefix !== null && probeObjects > 0;
+    const r = await runStep(server, stepApi, accounts, {
+      mode,
+      matches: n,
+      path: netPath,
+      seconds,
+      warmupS,
+      deflate: df,
+      botProcs,
+      aiLevel,
+      floorInputsPerS,
+      metricsToken: METRICS_TOKEN,
+      log,
+      onWindowStart: withProbe
+        ? async () => {
+            probe = await startAlarmProbe(server, probeObjects).catch(probeFailed);
+          }
+        : undefined,
+      onWindowStop: withProbe
+        ? async () => {
+            const p = probe as RunningAlarmProbe | null;
+            if (p) probeResult = p.stop().catch(probeFailed);
+          }
+        : undefined,
+    });
+    r.alarmProbe = withProbe ? await probeResult : undefined;
+    if (r.alarmProbe) log(`  alarm probe in the same workerd: ${alarmProbeLine(r.alarmProbe)}`);
     r.quietBefore = { otherPct: quiet.otherPct, waitedS: quiet.waitedMs / 1000 };
     log(
       `  relay p50 ${f1(r.client.relay.p50)} p99 ${f1(r.client.relay.p99)} ms (${r.client.relay.n}); ` +
@@ -374,10 +461,11 @@ export async function runLoadBench(o: LoadOptions = {}): Promise<LoadResult> {
   };
 
   const maxN = Math.max(maxLadder, noDeflateN, otherPathN);
-  const floor = floorNs.length || alarmObjects > 0 ? await startDevServer({ ...devOpts, vars: {}, config: "bench/floor/wrangler.toml" }) : null;
+  const floor =
+    floorNs.length || floorEachStep || alarmObjects > 0 ? await startDevServer({ ...devOpts, vars: {}, config: "bench/floor/wrangler.toml", alarmProbePrefix: "/alarms" }) : null;
   let project: DevServer | null = null;
   try {
-    project = await startDevServer({ ...devOpts, vars: benchVars(countdownS) });
+    project = await startDevServer({ ...devOpts, vars: benchVars(countdownS), alarmProbe: probeObjects > 0 });
     src = { mode: project.source, commit: project.gitCommit, dirtyFiles: project.dirtyFiles };
     const api = new Api(project.appEntryUrl ?? project.baseUrl, METRICS_TOKEN);
     if (floor && alarmObjects > 0) {
@@ -389,7 +477,7 @@ export async function runLoadBench(o: LoadOptions = {}): Promise<LoadResult> {
     const floorsDone = new Set<number>();
     for (const n of matches) {
       const r = await step(project, "game", api, accounts, n, deflate);
-      if (floor && floorNs.includes(n)) {
+      if (floor && (floorEachStep || floorNs.includes(n)) && !floorsDone.has(n)) {
         await step(floor, "floor", null, [], n, deflate);
         floorsDone.add(n);
       }

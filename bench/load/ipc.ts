@@ -61,8 +61,13 @@ export interface BotsReport {
   connected: number;
   connectFailures: string[];
   started: number;
-  /** Non-resigning bots that saw 0, 1 or more game_over messages (+ resigning bots that saw any: never expected). */
-  gameOver: { none: number; once: number; more: number };
+  /**
+   * Non-resigning bots that saw 0, 1 or more game_over messages; `more` also counts resigning bots that
+   * heard their own resignation's or more than one; `endedBeforeResign`: resigning bots that heard the
+   * only announcement of a match that ended before they resigned (bench/load/game-over.ts; absent
+   * from bots that predate it).
+   */
+  gameOver: { none: number; once: number; more: number; endedBeforeResign?: number };
   /** Closes before the bench asked the match to end (or with an unexpected code). */
   unexpectedCloses: number;
   closeCodes: Record<string, number>;

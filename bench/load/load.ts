@@ -8,7 +8,8 @@
  *   own counters are read per game before and after the window (billable units, alarm lateness), the
  *   bots report what clients saw (relay latency, point lateness, bytes, desyncs), /proc says where
  *   the CPU went. Then every seat-0 bot resigns: every seat-1 bot must see exactly one game_over and
- *   every game must reach `finished`.
+ *   every game must reach `finished` (a seat-0 bot hearing the one game_over of a match that ended
+ *   before its resignation is no duplicate: bench/load/game-over.ts).
  * - "floor" (bench/floor): N relay rooms, the same bots and input rate, the same window; no API.
  */
 import { fork, type ChildProcess } from "node:child_process";
@@ -17,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { Api, pool, scrapeCounter, type Account, type ServerStats } from "./api";
 import { Hist } from "./hist";
 import type { BotMode, BotSpec, BotsReport, FromBots, ToBots } from "./ipc";
+import type { AlarmFloorResult } from "./alarm-floor";
 import type { CheckTotals } from "./match-check";
 import { cpuPercent, descendants, loadAverage, machineCpu, machineCpuPercent, sample, type ProcSample } from "./procstat";
 import type { DevServer } from "./server";
@@ -152,9 +154,13 @@ export interface StepResult {
     notStarted: number;
     gameOverMissing: number;
     gameOverDuplicated: number;
+    /** Not an error: matches that ended (a forfeit under overload) before seat 0 resigned, whose one game_over seat 0 heard. */
+    gameOverBeforeResign?: number;
     gamesNotFinished: number;
   };
   points: number;
+  /** The bare alarm probe in the same server's workerd during the window (absent: not run). */
+  alarmProbe?: AlarmFloorResult | null;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -499,6 +505,7 @@ function summarize(o: StepOptions, r: Raw): StepResult {
     notStarted: 0,
     gameOverMissing: 0,
     gameOverDuplicated: 0,
+    gameOverBeforeResign: 0,
     gamesNotFinished: game ? r.finals.filter((s) => !s || s.phase !== "finished").length : 0,
   };
   const integrity = { checked: 0, desyncs: 0, badRelays: 0, exact: 0, moved: 0, refused: 0, unverifiable: 0, samples: [] as string[], movedNotices: 0, refusedNotices: 0, clockOffsetMaxMs: 0, window: windowChecks };
@@ -515,6 +522,7 @@ function summarize(o: StepOptions, r: Raw): StepResult {
     errors.notStarted += rep.bots - rep.started;
     errors.gameOverMissing += rep.gameOver.none;
     errors.gameOverDuplicated += rep.gameOver.more;
+    errors.gameOverBeforeResign += rep.gameOver.endedBeforeResign ?? 0;
     points += rep.points;
     for (const k of ["checked", "desyncs", "badRelays", "exact", "moved", "refused", "unverifiable"] as const) integrity[k] += rep.checks[k];
     integrity.samples.push(...rep.desyncSamples);

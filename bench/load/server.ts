@@ -5,10 +5,11 @@
  * proxy on the public port and the app behind it.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, relative } from "node:path";
+import { BENCH_PROBE_PREFIX, benchEntrySource, benchWranglerToml, mainOf } from "./bench-entry";
 import { cmdline, descendants } from "./procstat";
 
 export const REPO = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
@@ -37,6 +38,13 @@ export interface DevServerOptions {
    * repository: e.g. the relay floor, bench/floor/wrangler.toml). It has no D1 and no migrations.
    */
   config?: string;
+  /**
+   * Run the bare alarm probe (bench/floor/alarm-probe.ts) inside the project's own Worker: a
+   * bench-only entry module and config generated in the copy (bench-entry.ts); the tree is untouched.
+   */
+  alarmProbe?: boolean;
+  /** With `config`: where that Worker already serves an alarm probe (e.g. "/alarms" for the floor). */
+  alarmProbePrefix?: string;
 }
 
 export interface DevServer {
@@ -61,6 +69,8 @@ export interface DevServer {
   gitCommit: string;
   /** Source files under src/ with uncommitted changes when the copy was taken (worktree mode). */
   dirtyFiles: string[];
+  /** Path prefix of the bare alarm probe this server runs (bench/load/alarm-floor.ts drives it), or null. */
+  alarmProbePrefix: string | null;
   stop(): Promise<void>;
 }
 
@@ -100,6 +110,25 @@ function snapshotSources(dir: string, source: SourceMode, extra: string[]): void
   symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"));
 }
 
+/**
+ * Adds the bare alarm probe to the project's copy in `dir`: the probe's module (from this bench, not
+ * from the copied revision: the harness is always today's), an entry module next to the app's that
+ * wraps it, and a config using that entry. Returns the config's path, relative to `dir`.
+ */
+function addAlarmProbe(dir: string): string {
+  const toml = readFileSync(join(dir, "wrangler.toml"), "utf8");
+  const appMain = mainOf(toml);
+  const entryDir = dirname(appMain);
+  const probeFile = join(entryDir, "__bench", "alarm-probe.ts");
+  mkdirSync(join(dir, dirname(probeFile)), { recursive: true });
+  cpSync(join(REPO, "bench/floor/alarm-probe.ts"), join(dir, probeFile));
+  const spec = (file: string) => `./${relative(entryDir, file).replace(/\.ts$/, "")}`;
+  const entry = join(entryDir, "__bench_entry.ts");
+  writeFileSync(join(dir, entry), benchEntrySource(spec(appMain), spec(probeFile)));
+  writeFileSync(join(dir, "wrangler.bench.toml"), benchWranglerToml(toml, entry));
+  return "wrangler.bench.toml";
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function run(cmd: string, args: string[], cwd: string): void {
@@ -122,6 +151,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const stateOn = opts.stateOn ?? "disk";
   const state = stateOn === "tmpfs" && existsSync("/dev/shm") ? mkdtempSync("/dev/shm/pong-bench-state-") : join(dir, "state");
   if (!opts.config) run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], dir);
+  const config = opts.config ?? (opts.alarmProbe ? addAlarmProbe(dir) : undefined);
 
   const port = await freePort();
   const inspectorPort = await freePort();
@@ -131,7 +161,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     join(REPO, "scripts/offline.sh"),
     "wrangler",
     "dev",
-    ...(opts.config ? ["-c", opts.config] : []),
+    ...(config ? ["-c", config] : []),
     "--ip",
     "127.0.0.1",
     "--port",
@@ -203,6 +233,21 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     // ss missing: profiling and the direct path unavailable
   }
 
+  const alarmProbePrefix = opts.config ? (opts.alarmProbePrefix ?? null) : opts.alarmProbe ? BENCH_PROBE_PREFIX : null;
+  if (alarmProbePrefix) {
+    // The probe must answer where the bench will ask (before static assets, on the app's entry).
+    const r = await fetch(`${appEntryUrl ?? baseUrl}${alarmProbePrefix}/healthz`).catch(() => null);
+    const text = r?.ok ? await r.text() : "";
+    if (text !== "alarm probe") {
+      try {
+        process.kill(-rootPid, "SIGKILL");
+      } catch {
+        // gone
+      }
+      throw new Error(`the alarm probe does not answer at ${alarmProbePrefix}/healthz (${r ? r.status : "no answer"}); log: ${logFile}`);
+    }
+  }
+
   let dirtyFiles: string[] = [];
   if (source === "worktree") dirtyFiles = git(["status", "--porcelain", "--", "src", "wrangler.toml"]).split("\n").filter(Boolean).map((l) => l.slice(3));
   const gitCommit = git(["rev-parse", "--short", source === "worktree" || source === "head" ? "HEAD" : source]).trim();
@@ -225,6 +270,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     stateOn,
     gitCommit,
     dirtyFiles,
+    alarmProbePrefix,
     async stop() {
       try {
         process.kill(-rootPid, "SIGTERM");
