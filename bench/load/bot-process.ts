@@ -26,6 +26,7 @@ import { decodeRelay, RelayDecodeError } from "../../src/shared/protocol/relay";
 import { PROTOCOL_VERSION, type ServerMessage } from "../../src/shared/protocol/messages";
 import { tickAt, timeOfTick, type TickClock } from "../../src/shared/timeline";
 import { WakeAsker } from "../../src/shared/net";
+import { tallyGameOvers, type GameOverHeard } from "./game-over";
 import { Hist } from "./hist";
 import type { BotMode, BotSpec, BotsReport, FromBots, ToBots, WindowReport } from "./ipc";
 import { MatchCheck, type CheckTotals } from "./match-check";
@@ -112,8 +113,11 @@ class Bot {
   private nextFloorAt = 0;
   private nextPingAt = 0;
   private readonly wakes = new WakeAsker();
+  private wakeTimer: ReturnType<typeof setTimeout> | null = null;
+  private wakeTimerFor = -1;
   started = false;
-  gameOvers = 0;
+  /** Each game_over heard: its reason and winner (bench/load/game-over.ts reads them at the end). */
+  gameOvers: GameOverHeard[] = [];
   closed = false;
   gotFrameInWindow = false;
   sock0Read = 0;
@@ -258,7 +262,7 @@ class Bot {
         check.authoritative({ seat, tick: msg.tick, digest: msg.digest, kind: "player_out", eliminate: [msg.seat] });
         break;
       case "game_over": {
-        this.gameOvers++;
+        this.gameOvers.push({ reason: msg.reason, winnerSeat: msg.winner?.seat ?? null });
         const losers = msg.reason === "forfeit" && msg.winner ? msg.players.map((p) => p.seat).filter((s) => s !== msg.winner!.seat) : [];
         if (msg.tick >= 0) check.authoritative({ seat, tick: msg.tick, digest: msg.digest, kind: `game_over (${msg.reason})`, eliminate: losers });
         break;
@@ -298,6 +302,15 @@ class Bot {
     return mean * (0.8 + 0.4 * this.rng.next());
   }
 
+  private sendDueWake(clock: TickClock): void {
+    if (this.closed || !this.ws || ending) return;
+    const due = this.wakes.due(clock, Date.now());
+    if (due === null) return;
+    const text = `{"type":"wake","tick":${due}}`;
+    this.ws.send(text);
+    this.countUp(text.length);
+  }
+
   /** Called by the process's 60 Hz loop. */
   frame(now: number): void {
     if (!this.started || ending || this.closed || !this.ws) return;
@@ -328,11 +341,13 @@ class Bot {
     // that a later input saves still gets its (harmless) wake, as a browser's rewound one does.
     const point = this.check.nextPoint(tick, WAKE_LOOK_TICKS);
     if (point !== null) this.wakes.foresee(point, tick);
-    const due = this.wakes.due(clock, Date.now());
-    if (due !== null) {
-      const text = `{"type":"wake","tick":${due}}`;
-      this.ws.send(text);
-      this.countUp(text.length);
+    this.sendDueWake(clock);
+    // A timer for the exact moment, not the next 60 Hz frame (a browser is within a frame of it).
+    const head = this.wakes.next;
+    if (head !== null && head !== this.wakeTimerFor) {
+      if (this.wakeTimer) clearTimeout(this.wakeTimer);
+      this.wakeTimerFor = head;
+      this.wakeTimer = setTimeout(() => this.sendDueWake(clock), Math.max(0, timeOfTick(clock, head) - Date.now()));
     }
     if (tick - this.lastView >= AI_VIEW_INTERVAL) {
       // The AI glances at the present: the settled timeline, stepped forward with what is known.
@@ -517,18 +532,10 @@ function diffTotals(a: CheckTotals, b: CheckTotals): CheckTotals {
 
 function report(): BotsReport {
   const cpu = process.cpuUsage(cpuAtWindow);
-  const gameOver = { none: 0, once: 0, more: 0 };
+  // Seat 0 resigns at the end (game-over.ts: what each seat must hear, and a forfeit seat 0 hears).
+  const gameOver = mode === "game" ? tallyGameOvers(bots.map((b) => ({ seat: b.spec.seat, heard: b.gameOvers }))) : { none: 0, once: 0, more: 0, endedBeforeResign: 0 };
   const extensions: Record<string, number> = {};
   for (const b of bots) {
-    if (mode === "game") {
-      // The resigning side (seat 0) is closed with "resigned" before the game_over broadcast, by
-      // design: only the other side must hear game_over, exactly once.
-      if (b.spec.seat === 0) {
-        if (b.gameOvers > 0) gameOver.more++;
-      } else if (b.gameOvers === 0) gameOver.none++;
-      else if (b.gameOvers === 1) gameOver.once++;
-      else gameOver.more++;
-    }
     const ext = b.ws?.extensions ?? "";
     extensions[ext] = (extensions[ext] ?? 0) + 1;
   }

@@ -34,6 +34,11 @@ export class WakeAsker {
     this.saw(tick);
   }
 
+  /** The earliest point waiting to be asked for (null: none). */
+  get next(): number | null {
+    return this.points[0] ?? null;
+  }
+
   /** Forgets what was seen (a sync: the server already knows its own past). */
   clear(): void {
     this.points = [];

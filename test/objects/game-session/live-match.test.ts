@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { LiveMatch, PREDICTION_HORIZON_TICKS } from "../../../src/objects/game-session/live-match";
+import { LiveMatch, PREDICTION_HORIZON_TICKS, UNASKED_LATE_MS } from "../../../src/objects/game-session/live-match";
 import { defaultConfig } from "../../../src/shared/engine";
-import { MatchTimeline, timeOfTick } from "../../../src/shared/timeline";
+import { MatchTimeline, timeOfTick, WAKE_WINDOW_TICKS } from "../../../src/shared/timeline";
 
 const T0 = 1_000_000;
 
@@ -55,5 +55,68 @@ describe("LiveMatch", () => {
     const clock = m.run(T0 + 100_000);
     expect(m.current(T0 + 100_000)).toBe(frozen);
     expect(clock.t0).toBe(T0 + 100_000 - Math.ceil((frozen * 1000) / 60));
+  });
+
+  describe("wakes (protocol 3)", () => {
+    it("unassisted at first: the predicted point is armed; an on-time wake turns it assisted: nothing armed", () => {
+      const m = live({ servePauseTicks: 0 });
+      const at = m.nextPointAt()!;
+      expect(at).not.toBeNull(); // unassisted: armed by prediction
+      const [h] = m.advance(at);
+      m.wake(h.tick, at + 3); // the client's wake, 3 ms after the point was due (already announced)
+      expect(m.assisted).toBe(true);
+      expect(m.nextPointAt()).toBeNull();
+      expect(m.horizonAt()).toBeNull();
+    });
+
+    it("the point a wake says is due is found by the frame's catch-up; a timely one keeps the match assisted", () => {
+      const m = live({ servePauseTicks: 0 });
+      const at = m.nextPointAt()!;
+      m.advance(at);
+      m.wake(m.tick, at);
+      const next = new LiveMatch(m.timeline.checkpoint(), m.clock, m.acks, 60).nextPointAt()!; // the same prediction, unassisted
+      const found = m.advance(next + 2, null); // the wake's frame, 2 ms after: no alarm armed
+      expect(found).toHaveLength(1);
+      expect(m.assisted).toBe(true);
+      expect(m.unaskedPoints).toBe(0);
+    });
+
+    it("an early wake arms the point it names once it is within the window", () => {
+      const m = live({ servePauseTicks: 0 });
+      const at = m.nextPointAt()!;
+      m.advance(at);
+      m.wake(m.tick, at);
+      const next = new LiveMatch(m.timeline.checkpoint(), m.clock, m.acks, 60).nextPointAt()!;
+      const nextTick = Math.round(((next - m.clock!.t0) * 60) / 1000);
+      const early = timeOfTick(m.clock!, nextTick - WAKE_WINDOW_TICKS + 2);
+      m.advance(early);
+      m.wake(nextTick, early);
+      expect(m.nextPointAt()).toBe(next);
+    });
+
+    it("a point found late with no alarm armed for it turns the match unassisted (counted); a late wake does not turn it back", () => {
+      const m = live({ servePauseTicks: 0 });
+      const at = m.nextPointAt()!;
+      m.advance(at);
+      m.wake(m.tick, at);
+      const next = new LiveMatch(m.timeline.checkpoint(), m.clock, m.acks, 60).nextPointAt()!;
+      const [h] = m.advance(next + UNASKED_LATE_MS + 30, null);
+      expect(h).toBeDefined();
+      expect(m.assisted).toBe(false);
+      expect(m.unaskedPoints).toBe(1);
+      m.wake(h.tick, next + UNASKED_LATE_MS + 31); // too late to have helped
+      expect(m.assisted).toBe(false);
+      expect(m.nextPointAt() ?? m.horizonAt()).not.toBeNull(); // armed by prediction again
+    });
+
+    it("a point found late by the alarm armed for it (the runtime was late) keeps the match assisted", () => {
+      const m = live({ servePauseTicks: 0 });
+      const at = m.nextPointAt()!;
+      m.advance(at);
+      m.wake(m.tick, at);
+      const next = new LiveMatch(m.timeline.checkpoint(), m.clock, m.acks, 60).nextPointAt()!;
+      m.advance(next + 500, next);
+      expect(m.assisted).toBe(true);
+    });
   });
 });

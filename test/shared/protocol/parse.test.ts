@@ -9,6 +9,7 @@ describe("parseClientMessage", () => {
   it("accepts a clock-sync request and a resync request", () => {
     expect(parseClientMessage('{"type":"time","c":1234.5}')).toEqual({ ok: true, msg: { type: "time", c: 1234.5 } });
     expect(parseClientMessage('{"type":"resync","tick":60,"digest":4294967295}')).toEqual({ ok: true, msg: { type: "resync", tick: 60, digest: 4294967295 } });
+    expect(parseClientMessage('{"type":"wake","tick":600}')).toEqual({ ok: true, msg: { type: "wake", tick: 600 } });
   });
 
   it("accepts resign", () => {
@@ -33,6 +34,8 @@ describe("parseClientMessage", () => {
     ['{"type":"time"}', "bad_message"],
     ['{"type":"time","c":"now"}', "bad_message"],
     ['{"type":"resync","tick":1}', "bad_message"],
+    ['{"type":"wake"}', "bad_message"],
+    ['{"type":"wake","tick":1.5}', "bad_message"],
     ['{"type":"resync","tick":1,"digest":-1}', "bad_message"],
   ])("rejects %s as %s", (raw, code) => {
     const r = parseClientMessage(raw);
