@@ -98,13 +98,17 @@ export class MatchCheck {
   /**
    * The next point the players can foresee from what they know (the settled timeline with every
    * input resolved so far; paddles keep their direction), looking `ahead` ticks past `present`;
-   * null if none. What a client's WakeAsker computes, once per match for both bots.
+   * null if none. What a client sees in its own simulation, once per match for both bots. Cheap
+   * per call: a found point is kept until the settled timeline passes it or an input changes it
+   * (not recomputed every frame while its announcement is on its way: under overload that fed the
+   * overload); a look that found nothing is renewed once `present` nears its end.
    */
   nextPoint(present: number, ahead: number): number | null {
     const tl = this.timeline;
     if (!tl || tl.over) return null;
-    const lag = Math.max(0, present - tl.tick);
-    return this.points.next({ tick: Math.max(present, tl.tick), predictNextPoint: (h) => tl.predictNextPoint(h + lag) }, ahead);
+    const until = this.points.lookedUntil;
+    if (until !== null && present + ahead / 4 > until) this.points.reset();
+    return this.points.next(tl, Math.max(0, present - tl.tick) + ahead);
   }
 
   inputSent(seat: number, seq: number, stamp: number, dir: Dir, at: number): void {

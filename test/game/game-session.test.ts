@@ -69,6 +69,52 @@ describe("a 2P match on the timeline", () => {
   }, 40_000);
 });
 
+describe("wakes (protocol 3)", () => {
+  it("a player's wake for a due point announces it with no alarm armed for it; the match stays assisted and arms none for the next point", async () => {
+    const users = await players(2);
+    const { gameId, clients } = await startGame(users, { overrides: { winScore: 5, countdownS: 1 } });
+    const [a, b] = clients;
+    await a.next("game_started");
+    parkPaddles(clients);
+    const stub = sessionStub(gameId);
+    // The first point: unassisted, armed by prediction. The client's wake for it, just after it, turns the match assisted.
+    const first = await a.next("point", 15_000);
+    a.sendRaw(JSON.stringify({ type: "wake", tick: first.tick }));
+    await a.until(() => a.count("point") === 1, 100);
+    await stub.status(); // the wake was handled (frames of one socket are handled in order, before the RPC)
+    const assisted = await stub.loopStats();
+    expect(assisted.assisted).toBe(true);
+    expect(assisted.wakes).toBe(1);
+    // The next point, as the clients foresee it (nobody moves).
+    const next = a.mirror(first.tick).predictNextPoint(600).tick!;
+    expect(next).toBeGreaterThan(first.tick);
+    const { alarmAt, rec } = await stub.debugState();
+    const dueAt = rec!.clock!.t0 + Math.ceil((next * 1000) / 60);
+    expect(alarmAt).not.toBe(dueAt); // nothing armed for it: the alarm sits on a far deadline
+    expect(alarmAt === null || alarmAt > dueAt).toBe(true);
+    await new Promise((r) => setTimeout(r, Math.max(0, dueAt - Date.now() + 2)));
+    const alarmsBefore = (await stub.loopStats()).alarms;
+    a.sendRaw(JSON.stringify({ type: "wake", tick: next }));
+    const second = await b.nth("point", 2, 2000);
+    expect(second.tick).toBe(next);
+    expect(second.digest).toBe(b.mirror(next).digest());
+    const after = await stub.loopStats();
+    expect(after.alarms).toBe(alarmsBefore); // announced by the wake's frame, not an alarm
+    expect(after.assisted).toBe(true);
+    expect(after.unaskedPoints).toBe(0);
+  }, 40_000);
+
+  it("refuses a spectator's wake (not_a_player) and changes nothing", async () => {
+    const users = await players(3);
+    const { gameId } = await startGame(users.slice(0, 2), { overrides: { countdownS: 1 } });
+    const s = await GameClient.connect(gameId, users[2]);
+    await s.next("sync");
+    s.sendRaw(JSON.stringify({ type: "wake", tick: 10 }));
+    expect((await s.next("error")).code).toBe("not_a_player");
+    expect((await sessionStub(gameId).loopStats()).assisted).toBe(false);
+  });
+});
+
 describe("operator stats", () => {
   it("are served only with the operator token", async () => {
     const { gameId } = await startGame(await players(2), { overrides: FAST });
