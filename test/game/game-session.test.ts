@@ -77,31 +77,39 @@ describe("wakes (protocol 3)", () => {
     await a.next("game_started");
     parkPaddles(clients);
     const stub = sessionStub(gameId);
-    // The first point: unassisted, armed by prediction. The client's wake for it, just after it, turns the match assisted.
+    /** The point after the last one announced, as the clients foresee it (nobody moves), and when it is due. */
+    const foreseen = async () => {
+      const last = a.messages.filter((m) => m.type === "point").at(-1);
+      const tick = a.mirror(last.tick).predictNextPoint(600).tick!;
+      const { rec } = await stub.debugState();
+      return { tick, dueAt: rec!.clock!.t0 + Math.ceil((tick * 1000) / 60) };
+    };
+    const wakeAt = async (p: { tick: number; dueAt: number }) => {
+      await new Promise((r) => setTimeout(r, Math.max(0, p.dueAt - Date.now() + 2)));
+      a.sendRaw(JSON.stringify({ type: "wake", tick: p.tick }));
+    };
+    // The first point: unassisted, armed by prediction; the next one was armed then too (an
+    // earlier alarm is kept). The clients' wakes for them turn the match assisted.
     const first = await a.next("point", 15_000);
     a.sendRaw(JSON.stringify({ type: "wake", tick: first.tick }));
-    await a.until(() => a.count("point") === 1, 100);
-    await stub.status(); // the wake was handled (frames of one socket are handled in order, before the RPC)
-    const assisted = await stub.loopStats();
-    expect(assisted.assisted).toBe(true);
-    expect(assisted.wakes).toBe(1);
-    // The next point, as the clients foresee it (nobody moves).
-    const next = a.mirror(first.tick).predictNextPoint(600).tick!;
-    expect(next).toBeGreaterThan(first.tick);
-    const { alarmAt, rec } = await stub.debugState();
-    const dueAt = rec!.clock!.t0 + Math.ceil((next * 1000) / 60);
-    expect(alarmAt).not.toBe(dueAt); // nothing armed for it: the alarm sits on a far deadline
-    expect(alarmAt === null || alarmAt > dueAt).toBe(true);
-    await new Promise((r) => setTimeout(r, Math.max(0, dueAt - Date.now() + 2)));
-    const alarmsBefore = (await stub.loopStats()).alarms;
-    a.sendRaw(JSON.stringify({ type: "wake", tick: next }));
-    const second = await b.nth("point", 2, 2000);
-    expect(second.tick).toBe(next);
-    expect(second.digest).toBe(b.mirror(next).digest());
+    const second = await foreseen();
+    await wakeAt(second);
+    await a.until(() => a.count("point") === 2, 2000, "the second point");
+    expect((await stub.loopStats()).assisted).toBe(true);
+    // Assisted: nothing is armed for the third point; the wake's frame announces it.
+    const third = await foreseen();
+    const { alarmAt } = await stub.debugState();
+    expect(alarmAt === null || alarmAt > third.dueAt).toBe(true);
+    const before = await stub.loopStats();
+    await wakeAt(third);
+    const p3 = await b.nth("point", 3, 2000);
+    expect(p3.tick).toBe(third.tick);
+    expect(p3.digest).toBe(b.mirror(third.tick).digest());
     const after = await stub.loopStats();
-    expect(after.alarms).toBe(alarmsBefore); // announced by the wake's frame, not an alarm
+    expect(after.alarms).toBe(before.alarms); // announced by the wake's frame, not an alarm
     expect(after.assisted).toBe(true);
     expect(after.unaskedPoints).toBe(0);
+    expect(after.wakes).toBe(3);
   }, 40_000);
 
   it("refuses a spectator's wake (not_a_player) and changes nothing", async () => {
@@ -160,7 +168,7 @@ describe("joining a game socket", () => {
     const spec = await GameClient.connect(gameId, users[2]);
     const welcome = await spec.next("welcome");
     expect(welcome.you).toMatchObject({ role: "spectator", seat: -1, side: null });
-    expect(welcome.protocol).toBe(2);
+    expect(welcome.protocol).toBe(3);
     const sync = await spec.next("sync");
     expect(sync).toMatchObject({ reason: "join", running: true });
     const seq = clients[1].input(1);

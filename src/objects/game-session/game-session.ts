@@ -168,7 +168,7 @@ export class GameSession extends SessionBase {
     const logged = logInput(att, rec.acks[att.seat], msg.seq, out.tick, msg.dir);
     this.room.setAttachment(ws, att);
     if (logged >= MAX_LOGGED_INPUTS) await this.checkpoint(now);
-    await this.plan(now);
+    if (this.alarmAt === null || live.plansOnInput) await this.plan(now);
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {

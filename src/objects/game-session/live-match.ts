@@ -162,6 +162,14 @@ export class LiveMatch {
   }
 
   /**
+   * Whether an input can change the alarm wanted: unassisted (the prediction moves), or a point an
+   * early wake announced. Otherwise an input only moves deadlines later, and an earlier alarm is kept.
+   */
+  get plansOnInput(): boolean {
+    return !this.assisted || this.askedFor !== null;
+  }
+
+  /**
    * Epoch ms at which the next point to arm an alarm for is due if nobody sends anything more;
    * null for none. Unassisted: any point within the horizon. Assisted: only after an early
    * `wake`, a point within the next WAKE_WINDOW_TICKS.

@@ -35,27 +35,57 @@ export type WakeReason = "deadline" | "idle" | "countdown" | "point" | "heartbea
  * alarm and a row written each time.
  */
 export function plannedWake(rec: SessionRecord, live: LiveTimes, now: number): { at: number; why: WakeReason } | null {
+  // Called on every event: plain comparisons, no allocation but the answer.
   let at = Infinity;
   let why: WakeReason = "deadline";
-  const consider = (t: number | null | undefined, reason: WakeReason) => {
-    if (t !== null && t !== undefined && t < at) {
-      at = t;
-      why = reason;
+  if (!ended(rec.phase)) {
+    for (const s of rec.seats) {
+      if (s && !s.present && !s.out && s.rejoinDeadline !== null && s.rejoinDeadline !== undefined && s.rejoinDeadline < at) {
+        at = s.rejoinDeadline;
+        why = "deadline";
+      }
     }
-  };
-  if (!ended(rec.phase)) for (const s of rec.seats) if (s && !s.present && !s.out) consider(s.rejoinDeadline, "deadline");
-  if (rec.phase === "waiting" && !anyonePresent(rec)) consider(rec.idleDeadline, "idle");
-  if (rec.phase === "countdown" && rec.countdown) consider(rec.countdown.endsAt - (rec.countdown.lastSent - 1) * 1000, "countdown");
+  }
+  if (rec.phase === "waiting" && rec.idleDeadline !== null && rec.idleDeadline < at && !anyonePresent(rec)) {
+    at = rec.idleDeadline;
+    why = "idle";
+  }
+  if (rec.phase === "countdown" && rec.countdown) {
+    const t = rec.countdown.endsAt - (rec.countdown.lastSent - 1) * 1000;
+    if (t < at) {
+      at = t;
+      why = "countdown";
+    }
+  }
   if (rec.phase === "playing") {
-    consider(live.pointAt, "point");
-    consider(live.heartbeatAt === null ? null : live.heartbeatAt + rec.config.heartbeatTimeoutS * 1000, "heartbeat");
-    consider(live.horizonAt, "horizon");
-    consider(rec.checkpointAt + CHECKPOINT_EVERY_MS, "checkpoint");
+    if (live.pointAt !== null && live.pointAt < at) {
+      at = live.pointAt;
+      why = "point";
+    }
+    const heartbeat = live.heartbeatAt === null ? Infinity : live.heartbeatAt + rec.config.heartbeatTimeoutS * 1000;
+    if (heartbeat < at) {
+      at = heartbeat;
+      why = "heartbeat";
+    }
+    if (live.horizonAt !== null && live.horizonAt < at) {
+      at = live.horizonAt;
+      why = "horizon";
+    }
+    const checkpoint = rec.checkpointAt + CHECKPOINT_EVERY_MS;
+    if (checkpoint < at) {
+      at = checkpoint;
+      why = "checkpoint";
+    }
   }
   if (ended(rec.phase)) {
     // Issue 12.2: a result still owed is retried on its back-off (retry.ts); only then the clean-up.
-    if (resultPending(rec)) consider(rec.retry?.nextAt ?? now + RETRY_BASE_MS, "result");
-    else consider(rec.cleanupAt, "cleanup");
+    if (resultPending(rec)) {
+      at = rec.retry?.nextAt ?? now + RETRY_BASE_MS;
+      why = "result";
+    } else if (rec.cleanupAt !== null && rec.cleanupAt !== undefined && rec.cleanupAt < at) {
+      at = rec.cleanupAt;
+      why = "cleanup";
+    }
   }
   return at === Infinity ? null : { at: Math.max(now, at), why };
 }

@@ -36,6 +36,12 @@ export class SocketRoom<A extends VerifiedUser> {
   private readonly bar = new FloodBar();
   /** Sockets we decided to close: frames they still deliver are ignored. */
   private readonly closing = new WeakSet<WebSocket>();
+  /**
+   * Attachments as last written or read by this instance: read on every frame, so not
+   * deserialized every time (the runtime keeps the serialized copy across hibernation; a new
+   * instance starts with an empty cache and reads it once per socket).
+   */
+  private readonly attachments = new WeakMap<WebSocket, A | null>();
   /** `ctx.getWebSockets()` as last read (the runtime builds a fresh array each call); dropped on any open or close. */
   private all: WebSocket[] | null = null;
 
@@ -51,16 +57,23 @@ export class SocketRoom<A extends VerifiedUser> {
   /** Accepts the server end of a pair, hibernatable, with `tags` and the attachment it carries. */
   accept(ws: WebSocket, tags: string[], attachment: A): void {
     this.ctx.acceptWebSocket(ws, tags);
-    ws.serializeAttachment(attachment);
+    this.setAttachment(ws, attachment);
     this.all = null;
   }
 
   attachment(ws: WebSocket): A | null {
-    return (ws.deserializeAttachment() as A | null) ?? null;
+    let att = this.attachments.get(ws);
+    if (att === undefined) {
+      att = (ws.deserializeAttachment() as A | null) ?? null;
+      this.attachments.set(ws, att);
+    }
+    return att;
   }
 
+  /** Writes the attachment (what survives hibernation with the socket). Callers that change one set it again. */
   setAttachment(ws: WebSocket, attachment: A): void {
     ws.serializeAttachment(attachment);
+    this.attachments.set(ws, attachment);
   }
 
   /** Sockets with `tag` (all when omitted), our own closing ones excluded. */
