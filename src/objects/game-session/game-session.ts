@@ -140,6 +140,7 @@ export class GameSession extends SessionBase {
     const live = this.live;
     if (msg.type === "time") return void this.send(ws, { type: "time", c: msg.c, s: now });
     if (!rec || !live) return;
+    if (msg.type === "wake" && (this.room.attachment(ws)?.seat ?? -1) >= 0) live.wake(msg.tick, now); // before catchUp: live-match.ts
     await this.catchUp(now);
     if (msg.type === "resync") {
       this.hooks.onDesync?.();
@@ -153,7 +154,6 @@ export class GameSession extends SessionBase {
     if (!seatRec || seatRec.userId !== att.userId) return this.sendError(ws, "not_a_player", "this seat is not yours");
     if (seatRec.out) return this.sendError(ws, "seat_finished", "you are out of this match");
     if (msg.type === "resign") await this.remove(att.seat, now, "resigned");
-    if (msg.type === "wake") live.wake(msg.tick, now); // the point it says is due was announced by catchUp (live-match.ts)
     if (msg.type !== "input") return this.plan(now);
     const running = rec.phase === "playing" || rec.phase === "countdown" || rec.phase === "paused";
     const out = live.input(att.seat, msg.seq, msg.tick, msg.dir, now, running);

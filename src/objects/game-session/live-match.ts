@@ -52,6 +52,8 @@ export class LiveMatch {
   wakes = 0;
   /** The point an early `wake` announced (not due yet when it came): armed while assisted. */
   private askedFor: number | null = null;
+  /** The latest tick a `wake` named: a point up to it that is found late was asked for (the object was slow, not the clients). */
+  private askedUpTo = -1;
 
   constructor(
     checkpoint: TimelineCheckpoint,
@@ -97,7 +99,8 @@ export class LiveMatch {
         if (e.event.type !== "point") continue;
         this.watch.reset();
         if (this.askedFor !== null && this.askedFor <= e.tick) this.askedFor = null;
-        if (this.assisted && this.clock && now - timeOfTick(this.clock, e.tick) > UNASKED_LATE_MS && (armedAt === null || armedAt > timeOfTick(this.clock, e.tick))) {
+        const due = this.clock ? timeOfTick(this.clock, e.tick) : now;
+        if (this.assisted && now - due > UNASKED_LATE_MS && (armedAt === null || armedAt > due) && this.askedUpTo < e.tick) {
           this.assisted = false;
           this.unaskedPoints++;
         }
@@ -132,15 +135,18 @@ export class LiveMatch {
   }
 
   /**
-   * A player's client scored a point at `tick` and says it is due (the timeline has already been
-   * brought to `now`, so a due point is announced). One on time means the clients help: assisted.
-   * One that came early is armed (nextPointAt); one long after its tick helped nobody.
+   * A player's client scored a point at `tick` and says it is due; called before the timeline is
+   * brought to `now` (which then announces the point), so a point it names is never counted as
+   * unasked, however late the object itself got to the frame. One on time means the clients help:
+   * assisted. One that came early is armed (nextPointAt); one long after its tick helped nobody.
    */
   wake(tick: number, now: number): void {
     this.wakes++;
-    if (!this.clock || timeOfTick(this.clock, tick) < now - UNASKED_LATE_MS) return;
+    if (!this.clock) return;
+    if (tick > this.askedUpTo) this.askedUpTo = tick;
+    if (timeOfTick(this.clock, tick) < now - UNASKED_LATE_MS) return;
     this.assisted = true;
-    if (tick > this.timeline.tick) this.askedFor = tick;
+    if (tick > this.current(now)) this.askedFor = tick;
   }
 
   eliminate(seat: number): void {
