@@ -21,7 +21,7 @@
  *   --keep-climbing         load: do not stop the ladder at the first N that misses the criterion
  *   --quiet-wait S          load: before each step wait up to S s for other processes' CPU to drop (default 90)
  *   --quiet-pct X           load: ... below X % of one core (default 30)
- *   --state disk|tmpfs      load: where wrangler dev keeps its local state (default disk)
+ *   --state disk|tmpfs      load: where wrangler dev keeps its local state (default tmpfs: see bench/load/index.ts)
  *   --local-observability   load: leave wrangler dev's local trace store on (off by default)
  *   --retry-noisy-pct X     load: run a step again once if other processes used more than X % of a core in its window (default 50; 0 = never)
  *   --source worktree|head  load: bench a copy of the working tree (default) or of the last commit

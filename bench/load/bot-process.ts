@@ -21,7 +21,7 @@ import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import type { Socket } from "node:net";
 import WebSocket from "ws";
 import { AiPlayer, AI_VIEW_INTERVAL, type AiLevel } from "../../src/shared/ai";
-import { Rng, type Dir, type GameState } from "../../src/shared/engine";
+import { Rng, sideOfSeat, type Dir, type GameState } from "../../src/shared/engine";
 import { decodeRelay, RelayDecodeError } from "../../src/shared/protocol/relay";
 import { PROTOCOL_VERSION, type ServerMessage } from "../../src/shared/protocol/messages";
 import { tickAt, timeOfTick, type TickClock } from "../../src/shared/timeline";
@@ -336,11 +336,11 @@ class Bot {
     if (!clock) return;
     const tick = tickAt(clock, Date.now());
     if (tick < 0) return;
-    // Like a client (shared/net/wake-asker.ts): when a point this match's players foresee is due on
-    // the server (same machine clock: a message sent now arrives now), tell it. A foreseen point
-    // that a later input saves still gets its (harmless) wake, as a browser's rewound one does.
+    // Like a client (shared/net/wake-asker.ts): when a point this match's players foresee against
+    // this bot's side is due on the server (same machine clock: a message sent now arrives now),
+    // tell it. A foreseen point that a later input saves still gets its (harmless) wake.
     const point = this.check.nextPoint(tick, WAKE_LOOK_TICKS);
-    if (point !== null) this.wakes.foresee(point, tick);
+    if (point !== null && point.side === sideOfSeat("2p", this.spec.seat)) this.wakes.foresee(point.tick, tick);
     this.sendDueWake(clock);
     // A timer for the exact moment, not the next 60 Hz frame (a browser is within a frame of it).
     const head = this.wakes.next;

@@ -14,7 +14,7 @@
  * wait in a queue until then, so an input still in flight when a point arrives cannot be mis-placed.
  */
 import { MatchTimeline, PointWatch, type TimelineCheckpoint } from "../../src/shared/timeline";
-import type { Dir } from "../../src/shared/engine/types";
+import type { Dir, Side } from "../../src/shared/engine/types";
 
 export interface SentInput {
   seat: number;
@@ -103,12 +103,14 @@ export class MatchCheck {
    * (not recomputed every frame while its announcement is on its way: under overload that fed the
    * overload); a look that found nothing is renewed once `present` nears its end.
    */
-  nextPoint(present: number, ahead: number): number | null {
+  nextPoint(present: number, ahead: number): { tick: number; side: Side } | null {
     const tl = this.timeline;
     if (!tl || tl.over) return null;
     const until = this.points.lookedUntil;
     if (until !== null && present + ahead / 4 > until) this.points.reset();
-    return this.points.next(tl, Math.max(0, present - tl.tick) + ahead);
+    const tick = this.points.next(tl, Math.max(0, present - tl.tick) + ahead);
+    const side = this.points.side;
+    return tick === null || side === null ? null : { tick, side };
   }
 
   inputSent(seat: number, seq: number, stamp: number, dir: Dir, at: number): void {

@@ -306,7 +306,8 @@ export class NetPlay {
     if (whole > session.tick) {
       // A tab that slept for minutes: the rewind history is gone anyway, resume from a sync.
       if (whole - session.tick > 3600) this.askResync(now, session.tick);
-      for (const e of session.advanceTo(whole)) if (e.event.type === "point") this.wakes.saw(e.tick);
+      // The side the ball left by asks (its own inputs are exact; a hostile one only costs its match the alarms).
+      for (const e of session.advanceTo(whole)) if (e.event.type === "point" && e.event.side === this.welcome.you.side) this.wakes.saw(e.tick);
     }
     if (session.frozenAt !== null || session.over) return 0;
     return Math.max(0, Math.min(1, target - session.tick));

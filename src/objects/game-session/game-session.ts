@@ -15,7 +15,7 @@ export type { ClaimResult } from "./rules";
 export type SessionStatus = ReturnType<typeof statusOf>;
 
 /** Digest checks go out at most this often, riding on events that happen anyway (never a timer). */
-const CHECK_EVERY_MS = 1_000;
+const CHECK_EVERY_MS = 2_000;
 /** A player's attachment log holds at most this many inputs; the next one forces a checkpoint. */
 const MAX_LOGGED_INPUTS = 64;
 

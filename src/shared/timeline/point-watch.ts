@@ -2,6 +2,7 @@
  * "When is the next point if nobody sends anything more?", cached: what the GameSession sets its
  * alarm by while its clients do not help (live-match.ts), and what the load bench's bots foresee.
  */
+import type { Side } from "../engine";
 import type { PointPrediction } from "./timeline";
 
 /** An early `wake` (the point not due yet) arms the server's alarm for a point at most this many ticks away (~333 ms at 60 Hz). */
@@ -15,7 +16,7 @@ export interface PointSource {
 
 export class PointWatch {
   /** Undefined: must be recomputed. tick null: no point up to `until`. */
-  private predicted: { tick: number | null; until: number; involved: number } | undefined = undefined;
+  private predicted: { tick: number | null; side: Side | null; until: number; involved: number } | undefined = undefined;
   /** Predictions computed and engine steps spent on them (stats). */
   predictions = 0;
   steps = 0;
@@ -33,6 +34,11 @@ export class PointWatch {
   onInput(seat: number, tick: number): void {
     const p = this.predicted;
     if (p && tick < (p.tick ?? p.until) && p.involved & (1 << seat)) this.predicted = undefined;
+  }
+
+  /** The side the ball leaves by at the point `next` returned (null: none). */
+  get side(): Side | null {
+    return this.predicted?.side ?? null;
   }
 
   /** Where the current look ended without a point (null: a point was found, or nothing looked yet). */
@@ -55,7 +61,7 @@ export class PointWatch {
       const p = source.predictNextPoint(horizon);
       this.predictions++;
       this.steps += p.steps;
-      this.predicted = { tick: p.tick, until: source.tick + horizon, involved: p.involved };
+      this.predicted = { tick: p.tick, side: p.side, until: source.tick + horizon, involved: p.involved };
     }
     return this.predicted.tick;
   }

@@ -11,7 +11,7 @@
  * inputs for the same seat and tick: the later one wins.
  */
 import { cloneState, createGame, eliminateSeat, faceCoord, restoreGame, serializeGame, SIDE_INFO, stepInPlace } from "../engine";
-import type { Dir, GameConfig, GameEvent, GameState, SerializedGame } from "../engine";
+import type { Dir, GameConfig, GameEvent, GameState, SerializedGame, Side } from "../engine";
 import { stateDigest } from "./digest";
 
 export interface TimelineInput {
@@ -36,6 +36,8 @@ export interface TimelineCheckpoint {
 export interface PointPrediction {
   /** The point's tick, or null when none happens within the horizon. */
   tick: number | null;
+  /** The side the ball leaves by at that point (null: none, or the game's end without a point). */
+  side: Side | null;
   /** Engine steps it took (to measure the cost of predicting). */
   steps: number;
   /**
@@ -183,7 +185,7 @@ export class MatchTimeline {
    * timeline is untouched.
    */
   predictNextPoint(horizon: number): PointPrediction {
-    if (this.s.phase === "over") return { tick: null, steps: 0, involved: 0 };
+    if (this.s.phase === "over") return { tick: null, side: null, steps: 0, involved: 0 };
     const probe = this.clone();
     const found: TimedEvent[] = [];
     const start = probe.tick;
@@ -201,7 +203,7 @@ export class MatchTimeline {
         if (((info.horizontal ? b.y : b.x) - plane) * info.inward <= reach) involved |= 1 << i;
       }
     });
-    for (const e of found) if (e.event.type === "point") return { tick: e.tick, steps: probe.tick - start, involved };
-    return { tick: null, steps: probe.tick - start, involved };
+    for (const e of found) if (e.event.type === "point") return { tick: e.tick, side: e.event.side, steps: probe.tick - start, involved };
+    return { tick: null, side: null, steps: probe.tick - start, involved };
   }
 }

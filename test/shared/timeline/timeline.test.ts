@@ -249,7 +249,7 @@ describe("MatchTimeline.predictNextPoint", () => {
 
   it("answers null when nothing happens within the horizon, and for a finished game", () => {
     const tl = MatchTimeline.start(defaultConfig("2p"), 1); // 60 serve ticks, then ~60 to the paddle plane
-    expect(tl.predictNextPoint(30)).toEqual({ tick: null, steps: 30, involved: 0 });
+    expect(tl.predictNextPoint(30)).toEqual({ tick: null, side: null, steps: 30, involved: 0 });
     const done = MatchTimeline.start(defaultConfig("2p", { servePauseTicks: 0, winScore: 1 }), 1);
     done.stepTo(5000);
     expect(done.over).toBe(true);
