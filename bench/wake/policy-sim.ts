@@ -6,10 +6,13 @@
  *
  *   npx tsx bench/wake/policy-sim.ts keep  [games] [seconds]        every predicted point armed; an earlier alarm kept (protocol 2)
  *   npx tsx bench/wake/policy-sim.ts exact [games] [seconds]        the alarm moved to every new prediction
- *   npx tsx bench/wake/policy-sim.ts nudge [games] [seconds] [W]    armed only within W ticks; the bots ask WAKE_AHEAD-style at P - W/2 (protocol 3)
+ *   npx tsx bench/wake/policy-sim.ts nudge [games] [seconds] [W]    armed only within W ticks, the bots asking at P - W/2 (a design tried on the way)
  *
  * It reproduced the bench's protocol-2 figures (1,579 alarms and 1,910 setAlarm per game-hour
- * here, 1,594 and 1,876 measured) before the wake window was built.
+ * here, 1,594 and 1,876 measured). "nudge" (W = 15: 610 alarms, 610 setAlarm) showed that arming
+ * late enough makes the waste vanish, but measured in wrangler it still cost two setAlarm per point
+ * (the point's, then the far deadline's again), so protocol 3 arms none: the client of the side
+ * that conceded sends `wake` just after the point is due (shared/net/wake-asker.ts).
  */
 import { AiPlayer, AI_VIEW_INTERVAL } from "../../src/shared/ai";
 import { defaultConfig, Rng, type Dir, type GameState } from "../../src/shared/engine";
