@@ -38,6 +38,9 @@ export interface AbFigures {
   inputsPerSecPerPlayer: number;
   botsPct: number;
   otherPct: number;
+  /** Per game-hour, as the GameSessions counted them (null: the version's bench did not record them). */
+  alarmsPerGameHour: number | null;
+  rowsPerGameHour: number | null;
   errors: string;
 }
 
@@ -63,7 +66,14 @@ interface AnyStep {
   cpu: { appWorkerd: number; proxyWorkerd: number; wrangler: number; serverGroup?: number; bots: number; other: number };
   bytes: { downSocket: number; downFramed: number };
   client: { inputsPerSecPerPlayer: number };
+  unitsPerGameHour?: { alarms?: number; storageWrites?: number };
   errors: Record<string, unknown>;
+}
+
+/** Mean of the recorded per-game-hour figures, whole numbers ("–" when none recorded). */
+function perHour(xs: (number | null)[]): string {
+  const ok = xs.filter((x): x is number => x !== null && Number.isFinite(x));
+  return ok.length ? Math.round(mean(ok)).toLocaleString("en-US") : "–";
 }
 
 export function figuresOf(step: AnyStep): AbFigures {
@@ -79,6 +89,8 @@ export function figuresOf(step: AnyStep): AbFigures {
     inputsPerSecPerPlayer: step.client.inputsPerSecPerPlayer,
     botsPct: step.cpu.bots,
     otherPct: step.cpu.other,
+    alarmsPerGameHour: step.unitsPerGameHour?.alarms ?? null,
+    rowsPerGameHour: step.unitsPerGameHour?.storageWrites ?? null,
     errors: bad.length ? bad.map(([k, v]) => `${k}: ${typeof v === "number" ? v : JSON.stringify(v)}`).join("; ") : "none",
   };
 }
@@ -109,6 +121,8 @@ function flagsFor(dir: string, n: number, seconds: number, deflate: boolean, lab
   const runTs = readFileSync(join(dir, "bench/run.ts"), "utf8");
   const flags = ["--only", "load", "--matches", String(n), "--seconds", String(seconds), "--label", label, "--quiet-wait", "60"];
   for (const skip of ["--alarm-matches", "--no-deflate-matches", "--other-path-matches", "--floor-matches", "--alarm-floor", "--alarm-probe"]) if (runTs.includes(`"${skip}"`)) flags.push(skip, "0");
+  // Both sides on the same local state (a version whose default differs would measure its disk).
+  if (runTs.includes(`"--state"`)) flags.push("--state", "tmpfs");
   if (!deflate) flags.push("--no-deflate");
   return flags;
 }
@@ -184,7 +198,7 @@ export async function runAb(o: AbOptions): Promise<{ rows: AbRow[]; markdown: st
       table.push(
         `| ${n} | ${names[i]} (\`${copies[i].commit}\`) | ${ok.length}${ok.length < rs.length ? ` (+${rs.length - ok.length} failed)` : ""} | ` +
           `**${f2(mean(ok.map((x) => x.serverCpuPerMatch)))}** (${ok.map((x) => f2(x.serverCpuPerMatch)).join(", ")}) | ${f1(mean(ok.map((x) => x.appWorkerdPct)))} | ` +
-          `**${f1(mean(ok.map((x) => x.downSocket)))}** / ${f1(mean(ok.map((x) => x.downFramed)))} | ${f1(mean(ok.map((x) => x.inputsPerSecPerPlayer)))} | ${f1(mean(ok.map((x) => x.botsPct)))} | ${f1(mean(ok.map((x) => x.otherPct)))} | ${[...new Set(ok.map((x) => x.errors))].join("; ") || "–"} |`,
+          `**${f1(mean(ok.map((x) => x.downSocket)))}** / ${f1(mean(ok.map((x) => x.downFramed)))} | ${perHour(ok.map((x) => x.alarmsPerGameHour))} / ${perHour(ok.map((x) => x.rowsPerGameHour))} | ${f1(mean(ok.map((x) => x.inputsPerSecPerPlayer)))} | ${f1(mean(ok.map((x) => x.botsPct)))} | ${f1(mean(ok.map((x) => x.otherPct)))} | ${[...new Set(ok.map((x) => x.errors))].join("; ") || "–"} |`,
       );
     }
   }
@@ -200,10 +214,10 @@ export async function runAb(o: AbOptions): Promise<{ rows: AbRow[]; markdown: st
     `## A/B${o.label ? ` (\`${o.label}\`)` : ""}: before/after, each version measured by its own bench`,
     "",
     `Run on ${machineLine(machine)}, ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC: ${rounds} interleaved rounds, ${seconds} s windows, direct path, deflate ${deflate ? "offered" : "off"}. ` +
-      "Each version was measured by its own bench (its own bots: the snapshot-era bots steer from 30 Hz snapshots, the protocol-2 bots stamp inputs and tap keys about 4 times a second), from a private copy of the version.",
+      "Each version was measured by its own bench (its own bots: the snapshot-era bots steer from 30 Hz snapshots, the protocol-2 and -3 bots stamp inputs and tap keys about 4 times a second, the protocol-3 ones also send `wake`), from a private copy of the version; both on tmpfs local state when the version knows `--state`.",
     "",
-    "| N | version | runs | server CPU per match, % of a core (mean; each run) | app workerd % | down B/s per player: socket / framed | inputs/s per player | bots % | other % | errors |",
-    "| ---: | --- | ---: | --- | ---: | --- | ---: | ---: | ---: | --- |",
+    "| N | version | runs | server CPU per match, % of a core (mean; each run) | app workerd % | down B/s per player: socket / framed | per game-hour: alarms / rows written | inputs/s per player | bots % | other % | errors |",
+    "| ---: | --- | ---: | --- | ---: | --- | --- | ---: | ---: | ---: | --- |",
     ...table,
     ...(ratios.length ? ["", ratios.join("; ") + "."] : []),
   ].join("\n");
