@@ -25,16 +25,31 @@ export interface DelayProxyOptions {
   jitterMs?: number;
 }
 
-/** A one-way lane that delivers in order, each message `delay ± jitter` after it entered. */
+/**
+ * A one-way lane that delivers in order, each message `delay ± jitter` after it entered.
+ * One queue and one timer per lane: a timer per message is not enough, because Node truncates
+ * each timer's delay to whole milliseconds and keeps a list per delay, so two messages that
+ * entered together (welcome and sync arrive in one TCP chunk) could fire in the wrong order when
+ * their delays straddled a millisecond, and a real line never reorders a WebSocket's messages.
+ */
 function lane(delayMs: number, jitterMs: number, record: number[]) {
+  const queue: { at: number; deliver: () => void }[] = [];
+  let timer: ReturnType<typeof setTimeout> | null = null;
   let lastAt = 0;
+  const pump = () => {
+    timer = null;
+    // `at` never decreases along the queue: deliver the head while it is due, in order.
+    while (queue.length > 0 && queue[0]!.at <= performance.now() + 0.5) queue.shift()!.deliver();
+    if (queue.length > 0) timer = setTimeout(pump, Math.max(0, queue[0]!.at - performance.now()));
+  };
   return (deliver: () => void) => {
     const now = performance.now();
     const at = Math.max(lastAt, now + delayMs + (Math.random() * 2 - 1) * jitterMs);
     lastAt = at;
     record.push(at - now);
     if (record.length > 100_000) record.shift();
-    setTimeout(deliver, Math.max(0, at - performance.now()));
+    queue.push({ at, deliver });
+    if (timer === null) timer = setTimeout(pump, Math.max(0, at - now));
   };
 }
 
