@@ -180,7 +180,10 @@ class BotProc {
 
   constructor() {
     const file = fileURLToPath(new URL("./bot-process.ts", import.meta.url));
-    this.child = fork(file, [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    // BENCH_BOT_PROFILE=<dir>: each bot process writes a V8 CPU profile there when it exits (to see
+    // what the load generator itself spends, since it shares the machine with the server).
+    const prof = process.env.BENCH_BOT_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_BOT_PROFILE}`] : [];
+    this.child = fork(file, [], { execArgv: ["--import", "tsx", ...prof], stdio: ["ignore", "inherit", "inherit", "ipc"] });
     this.child.on("message", (m: FromBots) => {
       if (m.type === "started") {
         this.startedCount = m.started;
