@@ -203,12 +203,11 @@ export async function runAb(o: AbOptions): Promise<{ rows: AbRow[]; markdown: st
     }
   }
   const ratios: string[] = [];
-  if (copies.length === 2) {
-    for (const n of matches) {
-      const per = (i: number) => mean(rows.filter((r) => r.matches === n && r.rev === copies[i].rev && r.figures).map((r) => r.figures!.serverCpuPerMatch));
-      const bytes = (i: number) => mean(rows.filter((r) => r.matches === n && r.rev === copies[i].rev && r.figures).map((r) => r.figures!.downSocket));
-      ratios.push(`N=${n}: server CPU per match ${names[1]}/${names[0]} = ${f2(per(1) / per(0))}, down bytes ${f2(bytes(1) / bytes(0))}`);
-    }
+  // Every later version against the first (the "before").
+  for (const n of matches) {
+    const per = (i: number) => mean(rows.filter((r) => r.matches === n && r.rev === copies[i].rev && r.figures).map((r) => r.figures!.serverCpuPerMatch));
+    const bytes = (i: number) => mean(rows.filter((r) => r.matches === n && r.rev === copies[i].rev && r.figures).map((r) => r.figures!.downSocket));
+    for (let i = 1; i < copies.length; i++) ratios.push(`N=${n}: server CPU per match ${names[i]}/${names[0]} = ${f2(per(i) / per(0))}, down bytes ${f2(bytes(i) / bytes(0))}`);
   }
   const markdown = [
     `## A/B${o.label ? ` (\`${o.label}\`)` : ""}: before/after, each version measured by its own bench`,
