@@ -1,6 +1,6 @@
 /**
  * A test game client: a real WebSocket to the Worker (inside workerd), with awaitable messages,
- * speaking protocol 2. It keeps what it needs to check the server: the relayed inputs and digest
+ * speaking protocol 4. It keeps what it needs to check the server: the relayed inputs and digest
  * checks (binary), its own inputs with the tick each was finally applied at, and a mirror of the
  * match (`mirror()`: the last `sync` plus every input and elimination since, on a MatchTimeline).
  */
@@ -23,7 +23,7 @@ export class GameClient {
   /** Binary frames received (input relays + digest checks). */
   binary = 0;
   readonly relays: { tick: number; seat: number; dir: Dir }[] = [];
-  readonly checks: { tick: number; digest: number }[] = [];
+  readonly checks: { tick: number; digest: number; acks: number[] }[] = [];
   /** Inputs and eliminations since the last sync, at their final ticks. */
   entries: TimelineEntry[] = [];
   lastSync: SyncMsg | null = null;
@@ -50,7 +50,7 @@ export class GameClient {
         if (f.kind === "input") {
           this.relays.push({ tick: f.tick, seat: f.seat, dir: f.dir });
           this.entries.push({ tick: f.tick, seat: f.seat, dir: f.dir });
-        } else this.checks.push({ tick: f.tick, digest: f.digest });
+        } else this.checks.push({ tick: f.tick, digest: f.digest, acks: f.acks });
       }
       this.wake();
     });

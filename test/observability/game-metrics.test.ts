@@ -53,7 +53,7 @@ describe("a 2P match as seen in /metrics", () => {
     expect(d("pong_input_relay_latency_seconds_count", { mode: "2p" })).toBe(2);
     expect(d("pong_input_relay_latency_seconds_bucket", { mode: "2p", le: "+Inf" })).toBe(2);
     expect(d("pong_input_relay_latency_seconds_sum", { mode: "2p" })).toBeLessThan(1);
-    // Binary frames: each player's one input relayed to the other (6 bytes), and the digest checks (9 bytes).
+    // Binary frames: each player's one input relayed to the other (6 bytes), and the digest checks (18 bytes in 2P: 10 + 4 per seat's ack).
     expect(d("pong_websocket_messages_sent_total", { kind: "binary" })).toBeGreaterThanOrEqual(2);
     expect(d("pong_websocket_sent_bytes_total", { kind: "binary" })).toBeGreaterThanOrEqual(6 * d("pong_websocket_messages_sent_total", { kind: "binary" }));
     expect(d("pong_websocket_sent_bytes_total", { kind: "json" })).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 /**
- * The match simulation as this browser runs it (protocol 2): the rollback session fed with the
+ * The match simulation as this browser runs it (protocol 4): the rollback session fed with the
  * server's messages, the clock estimate, the lead over the server, digest verification and the
  * smoothed picture. No socket and no UI: OnlineMatch (match.ts) owns those, hands every game
  * message here and sends what this returns. `now` is performance.now() throughout.
@@ -189,13 +189,13 @@ export class NetPlay {
     this.clock = { t0: msg.t0, tickHz: this.welcome.config.tickHz };
     this.play.reset();
     this.session?.unfreeze();
-    this.claim(msg.tick, msg.digest, "game_started", now);
+    this.claim(msg, "game_started");
   }
 
   onPaused(msg: PausedMsg, now: number): void {
     this.clock = null;
     this.apply(this.session?.freeze(msg.tick), now);
-    this.claim(msg.tick, msg.digest, "paused", now);
+    this.claim(msg, "paused");
   }
 
   /** A player left: the server freezes the timeline (a `paused` with the tick follows). */
@@ -204,12 +204,12 @@ export class NetPlay {
   }
 
   onPoint(msg: PointMsg, now: number): void {
-    this.claim(msg.tick, msg.digest, "point", now);
+    this.claim(msg, "point");
   }
 
   onPlayerOut(msg: PlayerOutMsg, now: number): void {
     this.apply(this.session?.eliminate(msg.tick, msg.seat), now);
-    this.claim(msg.tick, msg.digest, "player_out", now);
+    this.claim(msg, "player_out");
   }
 
   onGameOver(msg: Pick<GameOverMsg, "tick" | "digest" | "acks">, now: number): void {
@@ -224,8 +224,8 @@ export class NetPlay {
       if (seat >= 0) this.apply(this.session.dropOwnInputsAfter(msg.acks[seat] ?? -1), now);
       if (this.session.tick > tick) this.apply(this.session.freeze(tick), now);
       else this.session.advanceTo(tick);
-      this.claim(tick, digest, "game_over", now);
-      this.verify(now, 0);
+      this.claim(msg, "game_over");
+      this.verify(now);
     }
   }
 
@@ -252,7 +252,7 @@ export class NetPlay {
     const session = this.session;
     if (!session) return;
     if (frame.kind === "check") {
-      this.claim(frame.tick, frame.digest, "check", now);
+      this.claim(frame, "check");
       return;
     }
     this.stats.relays++;
@@ -353,17 +353,15 @@ export class NetPlay {
     if (tick !== null) this.send({ type: "wake", tick });
   }
 
-  private claim(tick: number, digest: number, source: string, now: number): void {
-    if (this.session) this.checks.add({ tick, digest, source }, now);
+  private claim(msg: { tick: number; digest: number; acks: readonly number[] }, source: string): void {
+    if (this.session) this.checks.add({ tick: msg.tick, digest: msg.digest, acks: msg.acks, source });
   }
 
-  /** Compares the server's digests that have waited long enough; asks for a sync on a mismatch. */
-  private verify(now: number, graceMs?: number): void {
+  /** Compares the server's digests whose inputs are all known (DigestChecks); asks for a sync on a mismatch. */
+  private verify(now: number): void {
     const session = this.session;
     if (!session) return;
-    const est = this.clockSync.estimate;
-    const grace = graceMs ?? (est ? est.rttMs + est.jitterMs : 300) + 50;
-    const bad = this.checks.run(session, now, grace);
+    const bad = this.checks.run(session, this.seat);
     if (!bad) return;
     this.stats.mismatches++;
     this.checks.clear();

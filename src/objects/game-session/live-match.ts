@@ -23,10 +23,11 @@ export const PREDICTION_HORIZON_TICKS = 300;
 /** A point found this long after it was due, with no alarm armed for it, means nobody asked in time: unassisted from then on. A `wake` later than this does not count as help. */
 export const UNASKED_LATE_MS = 50;
 
-/** A point (or the end) at `tick`, with the digest and scores of the state at that tick. */
+/** A point (or the end) at `tick`, with the digest and scores of the state at that tick and the acks it was taken with. */
 export interface Happening {
   tick: number;
   digest: number;
+  acks: number[];
   scores: number[];
   event: Extract<GameEvent, { type: "point" }>;
   over: boolean;
@@ -104,7 +105,7 @@ export class LiveMatch {
           this.assisted = false;
           this.unaskedPoints++;
         }
-        out.push({ tick: e.tick, digest: this.timeline.digest(), scores: [...this.timeline.state.scores], event: e.event, over: this.timeline.over });
+        out.push({ tick: e.tick, digest: this.timeline.digest(), acks: [...this.acks], scores: [...this.timeline.state.scores], event: e.event, over: this.timeline.over });
       }
     }
     return out;

@@ -228,9 +228,9 @@ export abstract class SessionBase extends DurableObject<Env> {
     if (n > 0) this.hooks.onInputRelayed?.(mode, Date.now() - arrivedAt);
   }
 
-  /** Digest of the live timeline to every socket (binary, 9 bytes): the exact socket count comes with it. */
+  /** Digest of the live timeline and the acks it was taken with, to every socket (binary, 10 + 4 per seat bytes): the exact socket count comes with it. */
   protected sendCheck(live: LiveMatch): void {
-    const [size, n] = this.room.broadcast(encodeRelayCheck(live.tick, live.timeline.digest()));
+    const [size, n] = this.room.broadcast(encodeRelayCheck(live.tick, live.timeline.digest(), live.acks));
     this.countSent(size, n, "binary");
     this.hooks.onSocketCount?.(n);
   }

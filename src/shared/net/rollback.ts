@@ -194,6 +194,19 @@ export class RollbackSession {
     return this.log.filter((x) => x.seq > ack).map(({ seq, tick, dir, seat }) => ({ seq, tick, dir, seat }));
   }
 
+  /**
+   * Whether an own input above `ack` is still logged for a tick before `tick`: the server had not
+   * applied it when it took a digest at `tick` with that ack, so it will be reported moved (to a
+   * tick >= `tick`) or refused, and until then this session's state at `tick` is not the server's.
+   */
+  awaitsOwnNotice(tick: number, ack: number): boolean {
+    for (const x of this.log) {
+      if (x.tick >= tick) break; // the log is sorted by tick
+      if (x.seq > ack) return true;
+    }
+    return false;
+  }
+
   /** 4P: `seat` is out from `tick` on (its side a wall, the ball re-served). */
   eliminate(tick: number, seat: number): Rewind | null | "too_old" {
     if (tick < this.oldest) return "too_old";

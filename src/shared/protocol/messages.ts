@@ -9,10 +9,20 @@ import type { TimelineCheckpoint } from "../timeline/timeline";
 import { MAX_CLIENT_FRAME_BYTES } from "./limits";
 
 /**
- * Version of the game socket protocol, sent in `welcome`. 2: the match is a timeline of stamped
- * inputs relayed to every peer (issue 17); 1 was the 30 Hz snapshot stream.
+ * Version of the game socket protocol, sent in `welcome`. 4: every digest carries the acks it was
+ * taken with (a client compares it by cause, not after a timed grace); 3: the clients wake the
+ * server for points; 2: the match is a timeline of stamped inputs relayed to every peer (issue 17);
+ * 1 was the 30 Hz snapshot stream.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
+
+/**
+ * Per seat, the last input seq the server had applied when it took a message's digest (-1: none).
+ * An own input above it stamped before the digest's tick reached the server later: it was moved
+ * (`input_moved`) or refused, and the client waits for that notice before comparing
+ * (net/digest-checks.ts).
+ */
+export type DigestAcks = number[];
 
 // ---------------------------------------------------------------- shared shapes
 
@@ -75,9 +85,9 @@ export interface CountdownMsg { type: "countdown"; n: number; reason: "start" | 
  * The timeline runs (again) from `tick`, due at `t0 + tick / tickHz` s: a resume re-bases `t0` so
  * ticks continue where the pause froze them. `digest`: of the state at `tick`.
  */
-export interface GameStartedMsg { type: "game_started"; tick: number; t0: number; resumed: boolean; digest: number }
+export interface GameStartedMsg { type: "game_started"; tick: number; t0: number; resumed: boolean; digest: number; acks: DigestAcks }
 /** The timeline froze at `tick` (a player is away); it resumes with `game_started`. */
-export interface PausedMsg { type: "paused"; tick: number; digest: number }
+export interface PausedMsg { type: "paused"; tick: number; digest: number; acks: DigestAcks }
 export interface PlayerLeftMsg {
   type: "player_left";
   userId: string;
@@ -90,9 +100,9 @@ export interface PlayerLeftMsg {
 export interface SeatFreedMsg { type: "seat_freed"; seat: number; userId: string; username: string }
 export interface PlayerRejoinedMsg { type: "player_rejoined"; userId: string; username: string; seat: number }
 /** 4P: the seat was eliminated at `tick` (its side is a wall from then on; the ball is re-served). */
-export interface PlayerOutMsg { type: "player_out"; userId: string; username: string; seat: number; side: Side; tick: number; digest: number }
+export interface PlayerOutMsg { type: "player_out"; userId: string; username: string; seat: number; side: Side; tick: number; digest: number; acks: DigestAcks }
 /** Authoritative: a ball left the field at `tick`; `digest` is of the state at `tick` (new score included). */
-export interface PointMsg { type: "point"; scorer: number | null; side: Side; scores: number[]; tick: number; digest: number }
+export interface PointMsg { type: "point"; scorer: number | null; side: Side; scores: number[]; tick: number; digest: number; acks: DigestAcks }
 export interface GameOverMsg {
   type: "game_over";
   winner: { seat: number; userId: string; username: string } | null;

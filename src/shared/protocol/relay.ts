@@ -1,11 +1,14 @@
 /**
- * Binary server -> client frames of protocol 2: the two that are sent often. Everything else is
+ * Binary server -> client frames (protocol 4): the two that are sent often. Everything else is
  * JSON (messages.ts). Little endian; the first byte says which frame it is:
  *
  *   RELAY_INPUT (0x10), 6 bytes:  u8 kind | u32 tick | u8 (seat << 2) | (dir + 1)
  *     An accepted input of another seat, at the tick it is applied (already moved if it was late).
- *   RELAY_CHECK (0x11), 9 bytes:  u8 kind | u32 tick | u32 digest
- *     The digest of the server's state at `tick` (at most one a second): compare, `resync` on mismatch.
+ *   RELAY_CHECK (0x11), 10 + 4n bytes:  u8 kind | u32 tick | u32 digest | u8 n | n x i32 ack
+ *     The digest of the server's state at `tick` (at most one every 2 s), and per seat the last
+ *     input seq applied when it was taken (-1: none): a client compares it with its own state once
+ *     every own input above its ack stamped before `tick` has been reported moved or refused
+ *     (net/digest-checks.ts), and sends `resync` on a mismatch.
  *
  * The kinds do not overlap the old snapshot kinds (1, 2) so a stray frame of the other protocol
  * decodes as an error, never as nonsense.
@@ -15,9 +18,12 @@ import type { Dir } from "../engine/types";
 export const RELAY_INPUT = 0x10;
 export const RELAY_CHECK = 0x11;
 export const RELAY_INPUT_BYTES = 6;
-export const RELAY_CHECK_BYTES = 9;
+/** A check frame without its acks; each seat adds 4 bytes. */
+export const RELAY_CHECK_BYTES = 10;
+/** Most seats a match has (4P). */
+const MAX_SEATS = 4;
 
-export type RelayFrame = { kind: "input"; tick: number; seat: number; dir: Dir } | { kind: "check"; tick: number; digest: number };
+export type RelayFrame = { kind: "input"; tick: number; seat: number; dir: Dir } | { kind: "check"; tick: number; digest: number; acks: number[] };
 
 export class RelayDecodeError extends Error {}
 
@@ -30,12 +36,15 @@ export function encodeRelayInput(tick: number, seat: number, dir: Dir): ArrayBuf
   return buf;
 }
 
-export function encodeRelayCheck(tick: number, digest: number): ArrayBuffer {
-  const buf = new ArrayBuffer(RELAY_CHECK_BYTES);
+export function encodeRelayCheck(tick: number, digest: number, acks: readonly number[]): ArrayBuffer {
+  if (acks.length > MAX_SEATS) throw new RangeError(`relay check: ${acks.length} acks (at most ${MAX_SEATS})`);
+  const buf = new ArrayBuffer(RELAY_CHECK_BYTES + 4 * acks.length);
   const v = new DataView(buf);
   v.setUint8(0, RELAY_CHECK);
   v.setUint32(1, tick, true);
   v.setUint32(5, digest >>> 0, true);
+  v.setUint8(9, acks.length);
+  for (let i = 0; i < acks.length; i++) v.setInt32(RELAY_CHECK_BYTES + 4 * i, acks[i], true);
   return buf;
 }
 
@@ -49,8 +58,12 @@ export function decodeRelay(data: ArrayBuffer): RelayFrame {
     if (dir < -1 || dir > 1) throw new RelayDecodeError("relay input: bad direction");
     return { kind: "input", tick: v.getUint32(1, true), seat: b >> 2, dir: dir as Dir };
   }
-  if (kind === RELAY_CHECK && data.byteLength === RELAY_CHECK_BYTES) {
-    return { kind: "check", tick: v.getUint32(1, true), digest: v.getUint32(5, true) };
+  if (kind === RELAY_CHECK && data.byteLength >= RELAY_CHECK_BYTES) {
+    const n = v.getUint8(9);
+    if (n > MAX_SEATS || data.byteLength !== RELAY_CHECK_BYTES + 4 * n) throw new RelayDecodeError(`relay check: ${data.byteLength} bytes for ${n} acks`);
+    const acks: number[] = [];
+    for (let i = 0; i < n; i++) acks.push(v.getInt32(RELAY_CHECK_BYTES + 4 * i, true));
+    return { kind: "check", tick: v.getUint32(1, true), digest: v.getUint32(5, true), acks };
   }
   throw new RelayDecodeError(`unknown binary frame (kind ${kind}, ${data.byteLength} bytes)`);
 }

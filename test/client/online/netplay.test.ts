@@ -1,4 +1,4 @@
-/** NetPlay: the browser's glue between protocol 2 messages and the rollback session (no socket, no DOM). */
+/** NetPlay: the browser's glue between protocol 4 messages and the rollback session (no socket, no DOM). */
 import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../../../src/shared/engine";
 import { NetPlay } from "../../../src/client/online/netplay";
@@ -18,7 +18,7 @@ function welcome(role: "player" | "spectator"): WelcomeMsg {
     you: { userId: "u", username: "u", seat: role === "player" ? 0 : -1, side: role === "player" ? "left" : null, role, ack: -1 },
     players: [],
     config: { engine: defaultConfig("2p", { winScore: 50 }), tickHz: 60, maxLeadTicks: 30, snapshotHz: 0, rejoinTimeoutS: 20, countdownS: 1 },
-    protocol: 3,
+    protocol: 4,
     tick: 0,
     serverTime: 0,
     tournamentId: null,
@@ -86,7 +86,7 @@ describe("NetPlay", () => {
     const server = MatchTimeline.start(defaultConfig("2p", { winScore: 50 }), 9);
     server.addInput({ tick: past, seat: 1, dir: 1 });
     server.stepTo(past + 5);
-    net.onRelay({ kind: "check", tick: past + 5, digest: server.digest() }, 2200);
+    net.onRelay({ kind: "check", tick: past + 5, digest: server.digest(), acks: [-1, -1] }, 2200);
     net.frame(2600);
     expect(net.stats.digestsMatched).toBe(1);
     expect(net.stats.mismatches).toBe(0);
@@ -96,10 +96,9 @@ describe("NetPlay", () => {
     const { net, sent } = started("player", 2000);
     net.frame(2000);
     const lead = net.stats.leadMs;
-    net.onRelay({ kind: "check", tick: serverTick(2000), digest: 12345 }, 2000);
-    net.frame(2100); // within the grace (a round trip + jitter): not compared yet
-    expect(sent.filter((m) => m.type === "resync")).toHaveLength(0);
-    net.frame(2400);
+    net.onRelay({ kind: "check", tick: serverTick(2000), digest: 12345, acks: [-1, -1] }, 2000);
+    // No own input of this client is missing from it: compared at the next frame.
+    net.frame(2001);
     expect(sent.filter((m) => m.type === "resync")).toEqual([{ type: "resync", tick: serverTick(2000), digest: expect.any(Number) }]);
     expect(net.stats.mismatches).toBe(1);
     net.steer(1, 2401);
@@ -108,6 +107,40 @@ describe("NetPlay", () => {
     net.frame(2501);
     expect(net.stats.moved).toBe(1);
     expect(net.stats.leadMs).toBeGreaterThan(lead + 3 * (1000 / 60));
+  });
+
+  it("a digest taken before an own input arrived waits for that input's notice, however late a latency spike makes it", () => {
+    const { net, sent } = started("player", 2000);
+    net.frame(2000);
+    net.steer(-1, 2001);
+    const stamp = (sent.find((m) => m.type === "input") as { tick: number }).tick;
+    // The server took its digest at a tick past the stamp before the input reached it (ack -1)...
+    const server = MatchTimeline.start(defaultConfig("2p", { winScore: 50 }), 9);
+    const at = stamp + 2;
+    server.stepTo(at);
+    net.onRelay({ kind: "check", tick: at, digest: server.digest(), acks: [-1, -1] }, 2010);
+    // ...and the spike holds the input's notice for far longer than a round trip plus jitter.
+    net.frame(2300);
+    net.frame(2590);
+    expect(net.stats.mismatches).toBe(0);
+    expect(sent.filter((m) => m.type === "resync")).toHaveLength(0);
+    expect(net.stats.digestsMatched).toBe(0);
+    net.onInputMoved({ type: "input_moved", seq: 0, stamp, tick: at }, 2600);
+    net.frame(2601);
+    expect(net.stats.digestsMatched).toBe(1);
+    expect(net.stats.mismatches).toBe(0);
+  });
+
+  it("a digest taken after the server applied an own input is compared at once, and a real difference asks for a sync", () => {
+    const { net, sent } = started("player", 2000);
+    net.frame(2000);
+    net.steer(-1, 2001);
+    const stamp = (sent.find((m) => m.type === "input") as { tick: number }).tick;
+    // The server applied it at its stamp (ack 0), but claims a state the client cannot have.
+    net.onRelay({ kind: "check", tick: stamp + 1, digest: 12345, acks: [0, -1] }, 2010);
+    net.frame(2011);
+    expect(net.stats.mismatches).toBe(1);
+    expect(sent.filter((m) => m.type === "resync")).toEqual([{ type: "resync", tick: stamp + 1, digest: expect.any(Number) }]);
   });
 
   it("never sends more inputs than half the server's frame budget, however often the direction flips", () => {

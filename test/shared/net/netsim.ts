@@ -39,8 +39,8 @@ type Msg =
   | { kind: "relay"; tick: number; seat: number; dir: Dir }
   | { kind: "moved"; seq: number; tick: number }
   | { kind: "refused"; seq: number }
-  | { kind: "check"; tick: number; digest: number }
-  | { kind: "out"; tick: number; seat: number; digest: number }
+  | { kind: "check"; tick: number; digest: number; acks: number[] }
+  | { kind: "out"; tick: number; seat: number; digest: number; acks: number[] }
   | { kind: "over"; tick: number; digest: number; acks: number[] };
 
 interface Event {
@@ -72,8 +72,6 @@ export function runSim(spec: SimSpec): SimResult {
   const seats = spec.mode === "2p" ? 2 : 4;
   const server = MatchTimeline.start(config, spec.seed);
   const serverDigests = new Map<number, number>([[0, server.digest()]]);
-  const maxDown = Math.max(1, ...spec.clients.flatMap((c) => c.down));
-  const maxUp = Math.max(1, ...spec.clients.flatMap((c) => c.up));
   const queue: Event[] = [];
   let order = 0;
   const at = (t: number, run: () => void) => queue.push({ at: t, order: order++, run });
@@ -115,7 +113,7 @@ export function runSim(spec: SimSpec): SimResult {
   };
   const check = (now: number) => {
     serverAdvance(now);
-    clients.forEach((_, i) => send(i, now, { kind: "check", tick: server.tick, digest: server.digest() }));
+    clients.forEach((_, i) => send(i, now, { kind: "check", tick: server.tick, digest: server.digest(), acks: [...acks] }));
   };
 
   const serverInput = (seat: number, seq: number, stamp: number, dir: Dir, now: number) => {
@@ -141,12 +139,10 @@ export function runSim(spec: SimSpec): SimResult {
 
   // ---------------------------------------------------------------- clients
   const target = (c: SimClient, now: number) => Math.max(0, tickAt(CLOCK, now) + c.spec.lead);
-  // An own input still on its way up when the server sent a digest is reported moved up to a
-  // round trip later: claims wait that long (the client uses its measured RTT and jitter).
-  const grace = maxUp + maxDown + 50;
+  // Claims wait by cause (DigestChecks: an own input above the digest's ack not yet reported), not by time.
   const frame = (c: SimClient, now: number) => {
     c.session.advanceTo(target(c, now));
-    const bad = c.checks.run(c.session, now, grace);
+    const bad = c.checks.run(c.session, c.seat);
     if (bad) throw new Error(`client ${c.seat} disagrees with the server at tick ${bad.tick} (${bad.source})`);
   };
   const note = (c: SimClient, r: unknown) => {
@@ -166,16 +162,16 @@ export function runSim(spec: SimSpec): SimResult {
         note(c, c.session.dropOwnInput(msg.seq));
         break;
       case "check":
-        c.checks.add({ tick: msg.tick, digest: msg.digest, source: "check" }, now);
+        c.checks.add({ tick: msg.tick, digest: msg.digest, acks: msg.acks, source: "check" });
         break;
       case "out":
         note(c, c.session.eliminate(msg.tick, msg.seat));
-        c.checks.add({ tick: msg.tick, digest: msg.digest, source: "player_out" }, now);
+        c.checks.add({ tick: msg.tick, digest: msg.digest, acks: msg.acks, source: "player_out" });
         break;
       case "over":
         // As NetPlay.onGameOver: own inputs above the ack were never applied.
         if (c.seat >= 0) note(c, c.session.dropOwnInputsAfter(msg.acks[c.seat]));
-        c.checks.add({ tick: msg.tick, digest: msg.digest, source: "game_over" }, now);
+        c.checks.add({ tick: msg.tick, digest: msg.digest, acks: msg.acks, source: "game_over" });
         break;
     }
   };
@@ -207,7 +203,7 @@ export function runSim(spec: SimSpec): SimResult {
       out.add(e.seat);
       server.eliminate(e.seat);
       serverDigests.set(server.tick, server.digest());
-      clients.forEach((_, i) => send(i, e.at, { kind: "out", tick: server.tick, seat: e.seat, digest: server.digest() }));
+      clients.forEach((_, i) => send(i, e.at, { kind: "out", tick: server.tick, seat: e.seat, digest: server.digest(), acks: [...acks] }));
     });
   }
   for (let t = spec.checkEveryMs; t < spec.durationMs; t += spec.checkEveryMs) at(t, () => check(t));
@@ -230,8 +226,8 @@ export function runSim(spec: SimSpec): SimResult {
   result.serverTick = server.tick;
   for (const c of clients) {
     c.session.advanceTo(Math.max(server.tick, target(c, end)));
-    c.checks.add({ tick: server.tick, digest: server.digest(), source: "final" }, end);
-    const bad = c.checks.run(c.session, end + grace, grace);
+    c.checks.add({ tick: server.tick, digest: server.digest(), acks: [...acks], source: "final" });
+    const bad = c.checks.run(c.session, c.seat);
     if (bad) throw new Error(`client ${c.seat} disagrees with the server at tick ${bad.tick} (${bad.source})`);
   }
   return result;

@@ -4,15 +4,16 @@ import { decodeRelay, encodeRelayCheck, encodeRelayInput, RELAY_CHECK_BYTES, REL
 import type { Dir } from "../../../src/shared/engine";
 
 describe("relay frames", () => {
-  it("round-trip an input relay in 6 bytes and a digest check in 9", () => {
+  it("round-trip an input relay in 6 bytes and a digest check with its acks in 10 + 4 per seat", () => {
+    const ack = fc.integer({ min: -1, max: 2 ** 31 - 1 });
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: 3 }), fc.constantFrom<Dir>(-1, 0, 1), fc.integer({ min: 0, max: 2 ** 32 - 1 }), (tick, seat, dir, digest) => {
+      fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: 3 }), fc.constantFrom<Dir>(-1, 0, 1), fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.array(ack, { minLength: 2, maxLength: 4 }), (tick, seat, dir, digest, acks) => {
         const input = encodeRelayInput(tick, seat, dir);
         expect(input.byteLength).toBe(RELAY_INPUT_BYTES);
         expect(decodeRelay(input)).toEqual({ kind: "input", tick, seat, dir });
-        const check = encodeRelayCheck(tick, digest);
-        expect(check.byteLength).toBe(RELAY_CHECK_BYTES);
-        expect(decodeRelay(check)).toEqual({ kind: "check", tick, digest });
+        const check = encodeRelayCheck(tick, digest, acks);
+        expect(check.byteLength).toBe(RELAY_CHECK_BYTES + 4 * acks.length);
+        expect(decodeRelay(check)).toEqual({ kind: "check", tick, digest, acks });
       }),
     );
   });
@@ -29,5 +30,12 @@ describe("relay frames", () => {
     const bad = encodeRelayInput(1, 0, 1);
     new DataView(bad).setUint8(5, (1 << 2) | 3); // dir + 1 = 3
     expect(() => decodeRelay(bad)).toThrow(RelayDecodeError);
+    // A check whose length does not match its ack count (protocol 3's 9-byte check included).
+    const check = encodeRelayCheck(5, 7, [3, -1]);
+    expect(() => decodeRelay(check.slice(0, 9))).toThrow(RelayDecodeError);
+    expect(() => decodeRelay(check.slice(0, check.byteLength - 1))).toThrow(RelayDecodeError);
+    new DataView(check).setUint8(9, 5);
+    expect(() => decodeRelay(check)).toThrow(RelayDecodeError);
+    expect(() => encodeRelayCheck(5, 7, [0, 0, 0, 0, 0])).toThrow(RangeError);
   });
 });
