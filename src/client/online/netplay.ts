@@ -213,7 +213,7 @@ export class NetPlay {
   }
 
   onGameOver(msg: Pick<GameOverMsg, "tick" | "digest" | "acks">, now: number): void {
-    const { tick, digest } = msg;
+    const { tick } = msg;
     this.ended = true;
     this.clock = null;
     if (tick >= 0 && this.session) {

@@ -267,7 +267,7 @@ export class GameSession extends SessionBase {
       this.hooks.onGameStarted?.(rec.mode);
     }
     const clock = live.run(now);
-    this.broadcast({ type: "game_started", tick: live.tick, t0: clock.t0, resumed, digest: live.timeline.digest(), acks: [...live.acks] });
+    this.broadcast({ type: "game_started", ...live.stamp(), t0: clock.t0, resumed });
     this.heartbeatAt = null;
     await this.checkpoint(now);
   }
@@ -301,7 +301,7 @@ export class GameSession extends SessionBase {
     this.hooks.log("info", "player.left", { gameId: rec.gameId, userId: s.userId, mode: rec.mode });
     if (out.paused && live.clock) {
       live.freeze();
-      this.broadcast({ type: "paused", tick: live.tick, digest: live.timeline.digest(), acks: [...live.acks] });
+      this.broadcast({ type: "paused", ...live.stamp() });
     }
     // Checkpoint the exact state: a rejoin resumes the rally where it stopped.
     await this.checkpoint(now);
@@ -342,7 +342,7 @@ export class GameSession extends SessionBase {
     if (outcome.kind === "win" && !rec.tournament && !rules.realMatch(rec, live.tick, live.timeline.state.scores)) return this.abandon(now, true);
     live.eliminate(seat); // the last one standing wins (engine rule)
     if (outcome.kind === "win") return this.finish(now, "forfeit");
-    this.broadcast({ type: "player_out", userId: s.userId, username: s.username, seat, side: s.side, tick: live.tick, digest: live.timeline.digest(), acks: [...live.acks] });
+    this.broadcast({ type: "player_out", userId: s.userId, username: s.username, seat, side: s.side, ...live.stamp() });
     if (outcome.abandon) return this.abandon(now);
     if (outcome.resume) await this.beginCountdown(now, "resume");
     await this.checkpoint(now);

@@ -23,11 +23,18 @@ export const PREDICTION_HORIZON_TICKS = 300;
 /** A point found this long after it was due, with no alarm armed for it, means nobody asked in time: unassisted from then on. A `wake` later than this does not count as help. */
 export const UNASKED_LATE_MS = 50;
 
-/** A point (or the end) at `tick`, with the digest and scores of the state at that tick and the acks it was taken with. */
-export interface Happening {
+/**
+ * The state's digest at `tick` and, per seat, the last input seq applied when it was taken: what
+ * every authoritative message carries so a client knows which of its own inputs it includes.
+ */
+export interface DigestStamp {
   tick: number;
   digest: number;
   acks: number[];
+}
+
+/** A point (or the end) at `tick`, with the digest and scores of the state at that tick. */
+export interface Happening extends DigestStamp {
   scores: number[];
   event: Extract<GameEvent, { type: "point" }>;
   over: boolean;
@@ -78,6 +85,11 @@ export class LiveMatch {
     return t > this.timeline.tick ? t : this.timeline.tick;
   }
 
+  /** The digest of the state now, with the acks it is taken with. */
+  stamp(): DigestStamp {
+    return { tick: this.timeline.tick, digest: this.timeline.digest(), acks: [...this.acks] };
+  }
+
   get predictions(): number {
     return this.watch.predictions;
   }
@@ -105,7 +117,7 @@ export class LiveMatch {
           this.assisted = false;
           this.unaskedPoints++;
         }
-        out.push({ tick: e.tick, digest: this.timeline.digest(), acks: [...this.acks], scores: [...this.timeline.state.scores], event: e.event, over: this.timeline.over });
+        out.push({ ...this.stamp(), scores: [...this.timeline.state.scores], event: e.event, over: this.timeline.over });
       }
     }
     return out;

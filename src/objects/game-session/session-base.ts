@@ -230,7 +230,8 @@ export abstract class SessionBase extends DurableObject<Env> {
 
   /** Digest of the live timeline and the acks it was taken with, to every socket (binary, 10 + 4 per seat bytes): the exact socket count comes with it. */
   protected sendCheck(live: LiveMatch): void {
-    const [size, n] = this.room.broadcast(encodeRelayCheck(live.tick, live.timeline.digest(), live.acks));
+    const { tick, digest, acks } = live.stamp();
+    const [size, n] = this.room.broadcast(encodeRelayCheck(tick, digest, acks));
     this.countSent(size, n, "binary");
     this.hooks.onSocketCount?.(n);
   }
