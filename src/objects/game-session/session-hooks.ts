@@ -5,6 +5,7 @@ import { logEvent } from "../../observability/log";
 import { SessionMetrics } from "../../observability/metrics/session-metrics";
 import type { SessionHooks } from "./hooks";
 import type { SessionRecord } from "./record";
+import { liveListUpdate, NOTHING_TOLD } from "./live-list";
 
 /**
  * The production wiring of a GameSession's hooks: D1 rows, tournament reports, the live-games
@@ -15,6 +16,8 @@ export function createSessionHooks(env: Env): SessionHooks {
   const metrics = new SessionMetrics(env);
   // The live score last told to the tournament: saves that change neither score nor phase send nothing.
   let toldScore = "";
+  // What the live-games list last heard (live-list.ts: shape at once, scores at most every 15 s).
+  let toldLive = NOTHING_TOLD;
   return {
     ...metrics.hooks,
 
@@ -45,9 +48,13 @@ export function createSessionHooks(env: Env): SessionHooks {
 
     onSaved(rec: SessionRecord): void {
       metrics.hooks.onSaved(rec);
+      toldScore = reportLiveScore(env, rec, toldScore);
       // Best effort and off the hot path: the live list is advisory, sessions stay authoritative.
-      const stub = liveShardFor(env, rec.gameId);
-      stub
+      const now = Date.now();
+      const told = liveListUpdate(rec, toldLive, now);
+      if (!told) return;
+      toldLive = told;
+      liveShardFor(env, rec.gameId)
         .gameUpdated({
           gameId: rec.gameId,
           mode: rec.mode,
@@ -55,10 +62,12 @@ export function createSessionHooks(env: Env): SessionHooks {
           players: rec.seats.flatMap((s) => (s ? [s.username] : [])),
           userIds: rec.seats.flatMap((s) => (s ? [s.userId] : [])),
           scores: [...rec.timeline.state.scores],
-          updatedAt: Date.now(),
+          updatedAt: now,
         })
-        .catch((err: unknown) => logEvent("warn", "matchmaker.update_failed", { gameId: rec.gameId, error: err }));
-      toldScore = reportLiveScore(env, rec, toldScore);
+        .catch((err: unknown) => {
+          toldLive = NOTHING_TOLD; // the next save tells it again
+          logEvent("warn", "matchmaker.update_failed", { gameId: rec.gameId, error: err });
+        });
     },
   };
 }
