@@ -23,6 +23,7 @@ import WebSocket from "ws";
 import { AiPlayer, AI_VIEW_INTERVAL, type AiLevel } from "../../src/shared/ai";
 import { Rng, sideOfSeat, type Dir, type GameState } from "../../src/shared/engine";
 import { decodeRelay, RelayDecodeError } from "../../src/shared/protocol/relay";
+import { decodeInputFrame, encodeInputFrame } from "../../src/shared/protocol/input-frame";
 import { PROTOCOL_VERSION, type ServerMessage } from "../../src/shared/protocol/messages";
 import { tickAt, timeOfTick, type TickClock } from "../../src/shared/timeline";
 import { WakeAsker } from "../../src/shared/net";
@@ -284,16 +285,15 @@ class Bot {
     }
   }
 
-  /** Floor: the relayed frame is the other socket's input, verbatim. */
+  /** Floor: the relayed frame is the other socket's input frame, verbatim. */
   private onFloorFrame(data: ArrayBuffer, now: number): void {
-    const text = Buffer.from(data).toString("utf8");
-    if (text === "pong") return;
-    const m = /"seq":(\d+)/.exec(text);
-    if (!m) return void totals.decodeErrors++;
+    if (data.byteLength === 4 && Buffer.from(data).toString("utf8") === "pong") return;
+    const input = decodeInputFrame(data);
+    if (!input.ok) return void totals.decodeErrors++;
     const book = floorSent.get(this.spec.match)?.[1 - this.spec.seat];
-    const at = book?.get(Number(m[1]));
+    const at = book?.get(input.msg.seq);
     if (at === undefined) return;
-    book!.delete(Number(m[1]));
+    book!.delete(input.msg.seq);
     if (measuring && at >= windowStart) relayHist.add(now - at);
   }
 
@@ -380,9 +380,9 @@ class Bot {
   }
 
   private sendInput(seq: number, tick: number, dir: Dir): void {
-    const text = `{"type":"input","seq":${seq},"tick":${tick},"dir":${dir}}`;
-    this.ws!.send(text);
-    this.countUp(text.length);
+    const frame = encodeInputFrame(seq, tick, dir);
+    this.ws!.send(frame);
+    this.countUp(frame.byteLength);
     if (measuring) win.inputsSent++;
   }
 

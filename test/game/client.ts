@@ -9,6 +9,7 @@ import { env } from "cloudflare:workers";
 import type { Dir } from "../../src/shared/engine/types";
 import type { ServerMessage, SyncMsg } from "../../src/shared/protocol/messages";
 import { decodeRelay } from "../../src/shared/protocol/relay";
+import { encodeInputFrame } from "../../src/shared/protocol/input-frame";
 import { MatchTimeline, tickAt } from "../../src/shared/timeline";
 import type { InitOptions } from "../../src/objects/game-session/game-session";
 import { register, type Registered } from "../worker/helpers";
@@ -165,7 +166,7 @@ export class GameClient {
   /** Sends an input stamped `tick` (default: the current tick plus a small lead). Returns its seq. */
   input(dir: Dir, tick = this.tickNow() + 2): number {
     this.seq += 1;
-    this.ws.send(JSON.stringify({ type: "input", seq: this.seq, tick, dir }));
+    this.ws.send(encodeInputFrame(this.seq, tick, dir));
     if (this.seat >= 0) this.entries.push({ tick, seat: this.seat, dir, seq: this.seq });
     return this.seq;
   }

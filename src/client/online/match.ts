@@ -9,6 +9,8 @@ import { createGame } from "../../shared/engine";
 import type { Dir, GameState } from "../../shared/engine/types";
 import { CloseCode } from "../../shared/protocol/limits";
 import {
+  encodeClientMessage,
+  type ClientMessage,
   parseServerMessage,
   type GameOverMsg,
   type PlayerInfo,
@@ -152,9 +154,9 @@ export class OnlineMatch {
     this.net.steer(dir, now);
   }
 
-  private send(msg: object & { type: string; seq?: number }): void {
-    this.socket.send(JSON.stringify(msg));
-    if (msg.type !== "input" || msg.seq === undefined) return;
+  private send(msg: ClientMessage): void {
+    this.socket.send(encodeClientMessage(msg));
+    if (msg.type !== "input") return;
     try {
       localStorage.setItem(SEQ_KEY + this.gameId, String(msg.seq));
     } catch {

@@ -51,9 +51,9 @@ export class ReconnectingSocket {
     return this.ws?.readyState === WebSocket.OPEN;
   }
 
-  send(text: string): boolean {
+  send(data: string | ArrayBuffer): boolean {
     if (!this.open) return false;
-    this.ws!.send(text);
+    this.ws!.send(data);
     return true;
   }
 

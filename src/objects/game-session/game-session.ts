@@ -1,7 +1,7 @@
 import { defaultConfig } from "../../shared/engine";
 import { CloseCode } from "../../shared/protocol/limits";
 import { frameBytes, parseClientMessage } from "../../shared/protocol/messages";
-import { encodeRelayInput } from "../../shared/protocol/relay";
+import { encodeRelayInput, RELAY_INPUT_BYTES } from "../../shared/protocol/relay";
 import { MatchTimeline } from "../../shared/timeline";
 import { DEFAULT_MAX_SPECTATORS, sessionConfigFromVars } from "./config";
 import { LiveMatch, type Happening } from "./live-match";
@@ -18,6 +18,8 @@ export type SessionStatus = ReturnType<typeof statusOf>;
 const CHECK_EVERY_MS = 2_000;
 /** A player's attachment log holds at most this many inputs; the next one forces a checkpoint. */
 const MAX_LOGGED_INPUTS = 64;
+/** Every relayed input is written here and sent from here (relay.ts: send copies it). */
+const RELAY_SCRATCH = new ArrayBuffer(RELAY_INPUT_BYTES);
 
 /**
  * One game as a lifecycle around the shared match timeline. The object holds no timer: it wakes
@@ -163,7 +165,7 @@ export class GameSession extends SessionBase {
       return void this.send(ws, { type: "input_refused", seq: msg.seq, stamp: msg.tick, code: out.kind, maxTick: out.maxTick, message });
     }
     // Relayed at once to everyone else; the sender already simulates it (unless it was moved).
-    this.relayInput(encodeRelayInput(out.tick, att.seat, msg.dir), ws, rec.mode, now);
+    this.relayInput(encodeRelayInput(out.tick, att.seat, msg.dir, RELAY_SCRATCH), ws, rec.mode, now);
     if (out.kind === "late") this.send(ws, { type: "input_moved", seq: msg.seq, stamp: msg.tick, tick: out.tick });
     const logged = logInput(att, rec.acks[att.seat], msg.seq, out.tick, msg.dir);
     this.room.setAttachment(ws, att);

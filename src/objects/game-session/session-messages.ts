@@ -12,11 +12,12 @@ export interface SocketAttachment {
   /** -1 for spectators. */
   seat: number;
   /**
-   * A player's inputs accepted since the last checkpoint, flat [seq, tick, dir, ...]: they survive
-   * hibernation with the socket, so an eviction never loses an accepted input without a storage
-   * write per input (rows written are billed).
+   * A player's inputs accepted since the last checkpoint, flat [seq, tick, dir, ...] (logInput):
+   * they survive hibernation with the socket, so an eviction never loses an accepted input without
+   * a storage write per input (rows written are billed). number[] only in attachments written
+   * before protocol 5.
    */
-  log?: number[];
+  log?: Int32Array | number[];
 }
 
 export function welcomeMsg(rec: SessionRecord, live: LiveMatch, att: SocketAttachment, now: number): WelcomeMsg {
@@ -99,12 +100,23 @@ export function statusOf(rec: SessionRecord, live: LiveMatch, spectators: number
   };
 }
 
-/** Appends an accepted input to a player's attachment log, dropping what the checkpoint already has. */
+/**
+ * Appends an accepted input to a player's attachment log, dropping what the checkpoint already
+ * has (the log is in seq order, so that is a prefix). An Int32Array because the runtime
+ * serializes the attachment on every input: a typed array is copied as bytes, where an array of
+ * numbers is walked and encoded number by number.
+ */
 export function logInput(att: SocketAttachment, checkpointAck: number, seq: number, tick: number, dir: number): number {
-  const old = att.log ?? [];
-  const log: number[] = [];
-  for (let i = 0; i < old.length; i += 3) if (old[i] > checkpointAck) log.push(old[i], old[i + 1], old[i + 2]);
-  log.push(seq, tick, dir);
+  // A socket attached by protocol 4 or before kept a number[]; it is converted once, here.
+  const old = att.log instanceof Int32Array ? att.log : Int32Array.from(att.log ?? []);
+  let from = 0;
+  while (from < old.length && old[from]! <= checkpointAck) from += 3;
+  const kept = old.length - from;
+  const log = new Int32Array(kept + 3);
+  log.set(old.subarray(from));
+  log[kept] = seq;
+  log[kept + 1] = tick;
+  log[kept + 2] = dir;
   att.log = log;
   return log.length / 3;
 }

@@ -1,20 +1,22 @@
 /**
- * Every JSON message of the game WebSocket protocol (docs/protocol.md documents each field).
- * The server's high-rate frames (input relay, digest checks) are binary (see relay.ts);
- * everything else is JSON text. Both the server and the client import these types; the server
+ * Every message of the game WebSocket protocol (docs/protocol.md documents each field). The
+ * high-rate frames are binary: the server's input relay and digest checks (relay.ts) and the
+ * client's input (input-frame.ts); everything else is JSON text. Both the server and the client import these types; the server
  * validates what arrives with `parseClientMessage`, which never throws.
  */
 import type { Dir, GameConfig, Mode, Side } from "../engine/types";
 import type { TimelineCheckpoint } from "../timeline/timeline";
 import { MAX_CLIENT_FRAME_BYTES } from "./limits";
+import { decodeInputFrame, encodeInputFrame, MAX_TICK, type DecodedInput } from "./input-frame";
 
 /**
- * Version of the game socket protocol, sent in `welcome`. 4: every digest carries the acks it was
+ * Version of the game socket protocol, sent in `welcome`. 5: a client's input is a 10-byte binary
+ * frame (input-frame.ts), not JSON; 4: every digest carries the acks it was
  * taken with (a client compares it by cause, not after a timed grace); 3: the clients wake the
  * server for points; 2: the match is a timeline of stamped inputs relayed to every peer (issue 17);
  * 1 was the 30 Hz snapshot stream.
  */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /**
  * Per seat, the last input seq the server had applied when it took a message's digest (-1: none).
@@ -175,11 +177,12 @@ export type ServerMessage =
 // ---------------------------------------------------------------- client -> server
 
 /**
- * A held direction change, stamped with the tick it is for (see timeline/accept.ts). `seq`
+ * A held direction change, stamped with the tick it is for (see timeline/accept.ts); on the wire
+ * a binary frame (input-frame.ts), this is its decoded form. `seq`
  * increases by one per input sent; notices about this input (`input_moved`, `input_refused`)
  * carry it, and `welcome.you.ack` / `sync.acks` give the last one accepted.
  */
-export interface InputMsg { type: "input"; seq: number; tick: number; dir: Dir }
+export type InputMsg = DecodedInput;
 /** Voluntary resignation: the player forfeits at once. */
 export interface ResignMsg { type: "resign" }
 /** Clock sync: `c` is the client's clock (any number it wants echoed); answered with `time {c, s}`. */
@@ -201,8 +204,6 @@ export type ParseResult =
   | { ok: true; msg: ClientMessage }
   | { ok: false; code: "too_large" | ErrorCode; message: string };
 
-const MAX_SEQ = 2 ** 31 - 1;
-const MAX_TICK = 2 ** 31 - 1;
 
 function isIntIn(v: unknown, min: number, max: number): v is number {
   return typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
@@ -222,7 +223,8 @@ export function parseClientMessage(raw: string | ArrayBuffer): ParseResult {
     return { ok: false, code: "too_large", message: `frame exceeds ${MAX_CLIENT_FRAME_BYTES} bytes` };
   }
   if (typeof raw !== "string") {
-    return { ok: false, code: "bad_message", message: "binary frames are not accepted from clients" };
+    const input = decodeInputFrame(raw);
+    return input.ok ? input : { ok: false, code: "bad_message", message: input.message };
   }
   let data: unknown;
   try {
@@ -235,15 +237,8 @@ export function parseClientMessage(raw: string | ArrayBuffer): ParseResult {
   }
   const m = data as Record<string, unknown>;
   switch (m.type) {
-    case "input": {
-      const { seq, tick, dir } = m;
-      if (!isIntIn(seq, 0, MAX_SEQ)) return { ok: false, code: "bad_message", message: "input.seq must be an integer from 0 to 2^31-1" };
-      if (!isIntIn(tick, 0, MAX_TICK)) return { ok: false, code: "bad_message", message: "input.tick must be an integer from 0 to 2^31-1" };
-      if (dir !== -1 && dir !== 0 && dir !== 1) {
-        return { ok: false, code: "bad_message", message: "input.dir must be -1, 0 or 1" };
-      }
-      return { ok: true, msg: { type: "input", seq, tick, dir } };
-    }
+    case "input":
+      return { ok: false, code: "bad_message", message: "an input is a binary frame since protocol 5 (docs/protocol.md)" };
     case "resign":
       return { ok: true, msg: { type: "resign" } };
     case "time": {
@@ -269,6 +264,11 @@ export function parseClientMessage(raw: string | ArrayBuffer): ParseResult {
         message: typeof m.type === "string" ? `unknown message type "${m.type.slice(0, 32)}"` : "message.type must be a string",
       };
   }
+}
+
+/** A client message as it goes on the wire: an input binary (input-frame.ts), everything else JSON text. */
+export function encodeClientMessage(msg: ClientMessage): string | ArrayBuffer {
+  return msg.type === "input" ? encodeInputFrame(msg.seq, msg.tick, msg.dir) : JSON.stringify(msg);
 }
 
 /** Parses a server JSON frame on the client. Returns null for anything that is not a known message. */

@@ -18,6 +18,14 @@ describe("relay frames", () => {
     );
   });
 
+  it("writes an input relay into a given scratch buffer (the server reuses one for every relay)", () => {
+    const scratch = new ArrayBuffer(RELAY_INPUT_BYTES);
+    expect(encodeRelayInput(42, 1, -1, scratch)).toBe(scratch);
+    expect(decodeRelay(scratch)).toEqual({ kind: "input", tick: 42, seat: 1, dir: -1 });
+    encodeRelayInput(43, 0, 1, scratch);
+    expect(decodeRelay(scratch)).toEqual({ kind: "input", tick: 43, seat: 0, dir: 1 });
+  });
+
   it("refuses anything else with a RelayDecodeError (a protocol-1 snapshot kind, a short frame, a bad direction)", () => {
     // Protocol 1's snapshot frames started with kind 1 (full) or 2 (delta); a stray one must not decode.
     for (const kind of [1, 2]) {
