@@ -17,6 +17,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { encodeClientMessage } from "../../src/shared/protocol/messages";
 import { validateAgainstMappings, type FieldMapping } from "../../test/observability/support/mapping";
 import { parseExposition } from "../../test/observability/support/prom";
 import { ingest, type LsTimestamp } from "./support/logstash-time";
@@ -278,7 +279,7 @@ describeIf("end to end: wrangler dev + Prometheus + a bot match", () => {
     logstash = await startLogstash(logstashPort);
     // Park both paddles at the top: serves get through, points come fast. Stamped for tick 0, which
     // has passed: the server applies each at its current tick (protocol 2's rule for a late stamp).
-    bots.forEach((b) => b.ws.send(JSON.stringify({ type: "input", seq: 1, tick: 0, dir: -1 })));
+    bots.forEach((b) => b.ws.send(encodeClientMessage({ type: "input", seq: 1, tick: 0, dir: -1 })));
     const over = await until(bots[0], "game_over", 40_000);
     expect(over.reason).toBe("normal");
     for (const b of bots) expect(await b.closed).toBe(1000);
