@@ -10,12 +10,11 @@ import * as rules from "./rules";
 import { SessionBase } from "./session-base";
 import { gameOverMsg, logInput, seatTakenMsg, statusOf, syncMsg, welcomeMsg, type SocketAttachment } from "./session-messages";
 
-export type { InitOptions } from "./rules";
-export type { ClaimResult } from "./rules";
+export type { ClaimResult, InitOptions } from "./rules";
 export type SessionStatus = ReturnType<typeof statusOf>;
 
-/** Digest checks go out at most this often, riding on events that happen anyway (never a timer). */
-const CHECK_EVERY_MS = 2_000;
+/** A digest reaches every socket at least this often in play, on events that happen anyway (never a timer); a point's counts (benchmarks.md: frames cost). */
+const CHECK_EVERY_MS = 5_000;
 /** A player's attachment log holds at most this many inputs; the next one forces a checkpoint. */
 const MAX_LOGGED_INPUTS = 64;
 /** Every relayed input is written here and sent from here (relay.ts: send copies it). */
@@ -254,6 +253,8 @@ export class GameSession extends SessionBase {
     const { scorer, side } = h.event;
     await this.checkpoint(now);
     this.broadcast({ type: "point", scorer, side, scores: h.scores, tick: h.tick, digest: h.digest, acks: h.acks });
+    this.lastCheckAt = now; // the point's digest is the check
+    this.lastCheckTick = h.tick;
     if (h.over) await this.finish(now, "normal");
   }
 

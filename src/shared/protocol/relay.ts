@@ -5,7 +5,7 @@
  *   RELAY_INPUT (0x10), 6 bytes:  u8 kind | u32 tick | u8 (seat << 2) | (dir + 1)
  *     An accepted input of another seat, at the tick it is applied (already moved if it was late).
  *   RELAY_CHECK (0x11), 10 + 4n bytes:  u8 kind | u32 tick | u32 digest | u8 n | n x i32 ack
- *     The digest of the server's state at `tick` (at most one every 2 s), and per seat the last
+ *     The digest of the server's state at `tick` (when no digest went out for 5 s: a point's counts), and per seat the last
  *     input seq applied when it was taken (-1: none): a client compares it with its own state once
  *     every own input above its ack stamped before `tick` has been reported moved or refused
  *     (net/digest-checks.ts), and sends `resync` on a mismatch.
