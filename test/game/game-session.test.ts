@@ -73,6 +73,36 @@ describe("a 2P match on the timeline", () => {
   }, 40_000);
 });
 
+describe("digest checks (protocol 5)", () => {
+  it("ride on points: a check goes out only when no digest (a point or a check) reached the sockets for 5 s, however many events come", async () => {
+    const users = await players(2);
+    const { clients } = await startGame(users, { overrides: { winScore: 4, countdownS: 1 } });
+    const [a, b] = clients;
+    await a.next("game_started");
+    // An input every 150 ms from each player: an event the server could hang a check on at any moment.
+    const tap = setInterval(() => clients.forEach((c) => c.input(-1)), 150);
+    try {
+      await a.next("game_over", 40_000);
+    } finally {
+      clearInterval(tap);
+    }
+    await b.next("game_over", 30_000);
+    const FIVE_S = 300 - 1; // ticks at 60 Hz, less one for rounding
+    const points = (await pointsOf(a)).map((p) => p.tick);
+    expect(points.length).toBeGreaterThanOrEqual(4);
+    // The first check is the new instance's own (sent at its first event in play); each later one
+    // comes at least 5 s after the digest before it.
+    const [, ...later] = a.checks;
+    let prev = a.checks[0]?.tick ?? -Infinity;
+    for (const k of later) {
+      const lastDigest = Math.max(prev, ...points.filter((t) => t <= k.tick));
+      expect(k.tick - lastDigest, `check at ${k.tick}, points at ${points}`).toBeGreaterThanOrEqual(FIVE_S);
+      prev = k.tick;
+    }
+    for (const k of a.checks) expect(b.checks.map((c) => c.tick)).toContain(k.tick);
+  }, 60_000);
+});
+
 describe("wakes (protocol 3)", () => {
   it("a player's wake for a due point announces it with no alarm armed for it; the match stays assisted and arms none for the next point", async () => {
     const users = await players(2);
