@@ -219,7 +219,7 @@ class Bot {
       return;
     }
     if (frame.kind === "check") {
-      this.check.authoritative({ seat: this.spec.seat, tick: frame.tick, digest: frame.digest, kind: "check" });
+      this.check.authoritative({ seat: this.spec.seat, tick: frame.tick, digest: frame.digest, kind: "check", acks: frame.acks });
       return;
     }
     const sent = this.check.relayed(frame.seat, frame.tick, frame.dir);
@@ -256,7 +256,7 @@ class Bot {
         break;
       case "point":
         if (seat === 0) totals.points++;
-        check.authoritative({ seat, tick: msg.tick, digest: msg.digest, kind: "point" });
+        check.authoritative({ seat, tick: msg.tick, digest: msg.digest, kind: "point", acks: msg.acks });
         if (measuring && this.clock) pointHist.add(now - timeOfTick(this.clock, msg.tick));
         break;
       case "player_out":

@@ -34,6 +34,8 @@ export interface AuthoritativeCheck {
   kind: string;
   /** Seats taken out at `tick` before the digest (a forfeit's `game_over`, a `player_out`). */
   eliminate?: number[];
+  /** Per seat, the last input seq the server had applied when it took the digest (protocol 4): for a desync's report. */
+  acks?: number[];
 }
 
 export interface CheckTotals {
@@ -224,9 +226,21 @@ export class MatchCheck {
       }
       this.totals.checked++;
       const mine = tl.digest();
-      if (mine !== w.digest >>> 0) this.mismatch(w, `${w.kind} at tick ${w.tick} (seat ${w.seat}): server ${w.digest >>> 0}, simulation ${mine}`);
+      if (mine !== w.digest >>> 0) this.mismatch(w, `${w.kind} at tick ${w.tick} (seat ${w.seat}): server ${w.digest >>> 0}, simulation ${mine}; ${this.explain(w)}`);
     }
     if (k > 0) this.waiting.splice(0, k);
+  }
+
+  /**
+   * What a desync's report needs to tell the server from this model: per seat, the server's ack
+   * against the inputs this model knows (sent and not refused, with the tick each was applied at).
+   */
+  private explain(w: AuthoritativeCheck): string {
+    const seats = this.sent.map((q, seat) => {
+      const known = q.filter((e) => e.applied !== -2).map((e) => `${e.seq}@${e.applied === -1 ? `?${e.stamp}` : e.applied}`);
+      return `seat ${seat}: server ack ${w.acks?.[seat] ?? "?"}, pending here [${known.slice(-6).join(" ")}]`;
+    });
+    return `${seats.join("; ")}; timeline pending ${this.timeline?.pendingInputs().map((p) => `${p.seat}:${p.dir}@${p.tick}`).join(" ") ?? "-"}`;
   }
 
   private mismatch(w: AuthoritativeCheck, text: string): void {

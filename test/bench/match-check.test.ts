@@ -95,6 +95,8 @@ describe("MatchCheck", () => {
     // Each socket's copy is checked: both disagree.
     expect(check.totals.desyncs).toBe(2);
     expect(check.samples[0]).toMatch(/check at tick 40/);
+    // The report says what the model knew: the server's acks (unknown here) and its inputs still unresolved (none).
+    expect(check.samples[0]).toMatch(/seat 0: server ack \?, pending here \[\]; seat 1: server ack \?/);
   });
 
   it("an input placed at the wrong tick by the server is a desync", () => {
