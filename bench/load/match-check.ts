@@ -58,6 +58,13 @@ export class MatchCheck {
   private readonly sent: SentInput[][];
   /** Authoritative messages waiting for the inputs stamped before them to resolve, in arrival order. */
   private waiting: AuthoritativeCheck[] = [];
+  /**
+   * The model's digest for each message already checked, by kind and tick (the recent ones): a
+   * second socket's copy is compared with the model as it was for the first copy, not as it is now:
+   * an elimination at the same tick may have changed it since (a forfeit's `game_over` at the tick
+   * of the point before it).
+   */
+  private readonly checkedDigests = new Map<string, number>();
   /** Inputs resolved with their applied tick, not yet added to the timeline (added as it steps). */
   private readonly resolved: { tick: number; seat: number; dir: Dir }[] = [];
   readonly totals: CheckTotals = { checked: 0, desyncs: 0, badRelays: 0, exact: 0, moved: 0, refused: 0, unverifiable: 0 };
@@ -210,6 +217,13 @@ export class MatchCheck {
     for (; k < this.waiting.length; k++) {
       const w = this.waiting[k];
       if (w.tick > floor) break;
+      const key = `${w.kind}@${w.tick}`;
+      const first = this.checkedDigests.get(key);
+      if (first !== undefined) {
+        this.totals.checked++;
+        if (first !== w.digest >>> 0) this.mismatch(w, `${w.kind} at tick ${w.tick} (seat ${w.seat}, a second copy): server ${w.digest >>> 0}, simulation ${first}`);
+        continue;
+      }
       if (w.tick < tl.tick) {
         this.totals.unverifiable++;
         continue;
@@ -226,6 +240,8 @@ export class MatchCheck {
       }
       this.totals.checked++;
       const mine = tl.digest();
+      this.checkedDigests.set(key, mine);
+      if (this.checkedDigests.size > 16) this.checkedDigests.delete(this.checkedDigests.keys().next().value!);
       if (mine !== w.digest >>> 0) this.mismatch(w, `${w.kind} at tick ${w.tick} (seat ${w.seat}): server ${w.digest >>> 0}, simulation ${mine}; ${this.explain(w)}`);
     }
     if (k > 0) this.waiting.splice(0, k);

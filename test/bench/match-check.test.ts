@@ -99,6 +99,27 @@ describe("MatchCheck", () => {
     expect(check.samples[0]).toMatch(/seat 0: server ack \?, pending here \[\]; seat 1: server ack \?/);
   });
 
+  it("a point's late copy is not re-checked against a state a forfeit at the same tick already changed", () => {
+    // The load bench's ending: seat 0 resigns as a point falls due, so the server announces the point
+    // at T and then game_over (forfeit: seat 0 out) at the same T. Seat 1's socket hears both before
+    // seat 0's socket delivers its copy of the point.
+    const server = new ServerModel(5);
+    const check = new MatchCheck(2);
+    check.sync(server.tl.checkpoint());
+    server.tl.stepTo(40);
+    const point = server.tl.digest();
+    const out = server.tl.clone();
+    out.eliminate(0);
+    check.authoritative({ seat: 1, tick: 40, digest: point, kind: "point" });
+    check.authoritative({ seat: 1, tick: 40, digest: out.digest(), kind: "game_over (forfeit)", eliminate: [0] });
+    check.authoritative({ seat: 0, tick: 40, digest: point, kind: "point" });
+    check.authoritative({ seat: 0, tick: 40, digest: out.digest(), kind: "game_over (forfeit)", eliminate: [0] });
+    expect(check.totals).toMatchObject({ checked: 4, desyncs: 0 });
+    // A copy with another digest is still a desync.
+    check.authoritative({ seat: 0, tick: 40, digest: (point ^ 1) >>> 0, kind: "point" });
+    expect(check.totals.desyncs).toBe(1);
+  });
+
   it("an input placed at the wrong tick by the server is a desync", () => {
     const server = new ServerModel(11);
     const check = new MatchCheck(2);
