@@ -1,6 +1,6 @@
 /**
  * A test game client: a real WebSocket to the Worker (inside workerd), with awaitable messages,
- * speaking protocol 4. It keeps what it needs to check the server: the relayed inputs and digest
+ * speaking protocol 5 (inputs as binary frames). It keeps what it needs to check the server: the relayed inputs and digest
  * checks (binary), its own inputs with the tick each was finally applied at, and a mirror of the
  * match (`mirror()`: the last `sync` plus every input and elimination since, on a MatchTimeline).
  */

@@ -1,5 +1,5 @@
 /**
- * The match simulation as this browser runs it (protocol 4): the rollback session fed with the
+ * The match simulation as this browser runs it (protocol 5): the rollback session fed with the
  * server's messages, the clock estimate, the lead over the server, digest verification and the
  * smoothed picture. No socket and no UI: OnlineMatch (match.ts) owns those, hands every game
  * message here and sends what this returns. `now` is performance.now() throughout.

@@ -1,5 +1,5 @@
 /**
- * Binary server -> client frames (protocol 4): the two that are sent often. Everything else is
+ * Binary server -> client frames (protocol 4 on): the two that are sent often; the client's one is in input-frame.ts. Everything else is
  * JSON (messages.ts). Little endian; the first byte says which frame it is:
  *
  *   RELAY_INPUT (0x10), 6 bytes:  u8 kind | u32 tick | u8 (seat << 2) | (dir + 1)

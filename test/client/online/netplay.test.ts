@@ -1,4 +1,4 @@
-/** NetPlay: the browser's glue between protocol 4 messages and the rollback session (no socket, no DOM). */
+/** NetPlay: the browser's glue between protocol 5 messages and the rollback session (no socket, no DOM). */
 import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../../../src/shared/engine";
 import { NetPlay } from "../../../src/client/online/netplay";
