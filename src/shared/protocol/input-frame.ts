@@ -10,15 +10,18 @@
  * error, never nonsense. Every other client message is JSON (messages.ts).
  */
 import type { Dir } from "../engine/types";
+import { MAX_SEQ, MAX_TICK } from "./limits";
 
-/** The decoded frame (messages.ts names it InputMsg, one of the ClientMessages). */
-export interface DecodedInput { type: "input"; seq: number; tick: number; dir: Dir }
+/**
+ * A held direction change, stamped with the tick it is for (see timeline/accept.ts): the decoded
+ * frame, one of the ClientMessages (messages.ts). `seq` increases by one per input sent; notices
+ * about this input (`input_moved`, `input_refused`) carry it, and `welcome.you.ack` /
+ * `sync.acks` give the last one accepted.
+ */
+export interface InputMsg { type: "input"; seq: number; tick: number; dir: Dir }
 
 export const INPUT_FRAME = 0x20;
 export const INPUT_FRAME_BYTES = 10;
-/** Largest seq and tick a frame may carry (they are JSON numbers on the way back: keep them int32). */
-export const MAX_SEQ = 2 ** 31 - 1;
-export const MAX_TICK = 2 ** 31 - 1;
 
 export function encodeInputFrame(seq: number, tick: number, dir: Dir): ArrayBuffer {
   const buf = new ArrayBuffer(INPUT_FRAME_BYTES);
@@ -31,7 +34,7 @@ export function encodeInputFrame(seq: number, tick: number, dir: Dir): ArrayBuff
 }
 
 /** The decoded input, or why the frame is not one (never throws). */
-export function decodeInputFrame(buf: ArrayBuffer): { ok: true; msg: DecodedInput } | { ok: false; message: string } {
+export function decodeInputFrame(buf: ArrayBuffer): { ok: true; msg: InputMsg } | { ok: false; message: string } {
   if (buf.byteLength !== INPUT_FRAME_BYTES) return { ok: false, message: `a binary frame must be an input of ${INPUT_FRAME_BYTES} bytes (got ${buf.byteLength})` };
   const v = new DataView(buf);
   if (v.getUint8(0) !== INPUT_FRAME) return { ok: false, message: `unknown binary frame kind 0x${v.getUint8(0).toString(16)}` };

@@ -3,6 +3,10 @@
 /** Largest WebSocket frame a client may send, in bytes. Bigger frames close the socket with 1009. */
 export const MAX_CLIENT_FRAME_BYTES = 1024;
 
+/** Largest seq and tick a client may send (int32: they travel back in JSON and in i32 acks). */
+export const MAX_SEQ = 2 ** 31 - 1;
+export const MAX_TICK = 2 ** 31 - 1;
+
 /**
  * The frame budget of one socket (game and hall alike): every frame counts, whatever it is
  * (input, malformed, from a spectator, after the end). A token bucket: FRAME_RATE_PER_S sustained

@@ -6,8 +6,8 @@
  */
 import type { Dir, GameConfig, Mode, Side } from "../engine/types";
 import type { TimelineCheckpoint } from "../timeline/timeline";
-import { MAX_CLIENT_FRAME_BYTES } from "./limits";
-import { decodeInputFrame, encodeInputFrame, MAX_TICK, type DecodedInput } from "./input-frame";
+import { MAX_CLIENT_FRAME_BYTES, MAX_TICK } from "./limits";
+import { decodeInputFrame, encodeInputFrame, type InputMsg } from "./input-frame";
 
 /**
  * Version of the game socket protocol, sent in `welcome`. 5: a client's input is a 10-byte binary
@@ -176,13 +176,8 @@ export type ServerMessage =
 
 // ---------------------------------------------------------------- client -> server
 
-/**
- * A held direction change, stamped with the tick it is for (see timeline/accept.ts); on the wire
- * a binary frame (input-frame.ts), this is its decoded form. `seq`
- * increases by one per input sent; notices about this input (`input_moved`, `input_refused`)
- * carry it, and `welcome.you.ack` / `sync.acks` give the last one accepted.
- */
-export type InputMsg = DecodedInput;
+/** A held direction change: on the wire a binary frame; its decoded form is defined with it (input-frame.ts). */
+export type { InputMsg };
 /** Voluntary resignation: the player forfeits at once. */
 export interface ResignMsg { type: "resign" }
 /** Clock sync: `c` is the client's clock (any number it wants echoed); answered with `time {c, s}`. */

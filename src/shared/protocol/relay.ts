@@ -28,12 +28,11 @@ export type RelayFrame = { kind: "input"; tick: number; seat: number; dir: Dir }
 export class RelayDecodeError extends Error {}
 
 /**
- * `into`: a buffer to write the frame in (RELAY_INPUT_BYTES long). The server passes one scratch
+ * `buf`: a buffer to write the frame in (RELAY_INPUT_BYTES long). The server passes one scratch
  * buffer for every relay: WebSocket.send copies the bytes before it returns, and a fresh
  * ArrayBuffer per input is an allocation the runtime pays for on every key change.
  */
-export function encodeRelayInput(tick: number, seat: number, dir: Dir, into = new ArrayBuffer(RELAY_INPUT_BYTES)): ArrayBuffer {
-  const buf = into;
+export function encodeRelayInput(tick: number, seat: number, dir: Dir, buf = new ArrayBuffer(RELAY_INPUT_BYTES)): ArrayBuffer {
   const v = new DataView(buf);
   v.setUint8(0, RELAY_INPUT);
   v.setUint32(1, tick, true);
