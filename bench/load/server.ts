@@ -6,9 +6,9 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
+import { listenPort } from "../../scripts/listen-port";
 import { BENCH_PROBE_PREFIX, benchEntrySource, benchWranglerToml, mainOf } from "./bench-entry";
 import { cmdline, descendants } from "./procstat";
 
@@ -81,19 +81,6 @@ export async function stopAllDevServers(): Promise<void> {
   await Promise.all([...live].map((s) => s.stop()));
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.unref();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const addr = s.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 function git(args: string[]): string {
   return execFileSync("git", args, { cwd: REPO, encoding: "utf8" });
 }
@@ -153,8 +140,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   if (!opts.config) run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], dir);
   const config = opts.config ?? (opts.alarmProbe ? addAlarmProbe(dir) : undefined);
 
-  const port = await freePort();
-  const inspectorPort = await freePort();
+  const port = await listenPort();
+  const inspectorPort = await listenPort();
   const logFile = join(dir, "wrangler-dev.log");
   const out = openSync(logFile, "a");
   const args = [

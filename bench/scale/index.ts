@@ -17,7 +17,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { machineLine } from "../machine";
 import { cmdline, descendants, sample } from "../load/procstat";
-import { freePort, REPO } from "../load/server";
+import { listenPort } from "../../scripts/listen-port";
+import { REPO } from "../load/server";
 import { ASSUME, OBJECT_LIMIT_RPS, ROLES, TARGET_PER_SHARD, shardsFor, singletonRates } from "./model";
 
 interface Drive {
@@ -48,8 +49,8 @@ export async function runScaleBench(opts: { totals?: number[]; ms?: number; log?
   const totals = opts.totals ?? [10_000, 100_000];
   const ms = opts.ms ?? 4_000;
   const dir = mkdtempSync(join(tmpdir(), "pong-scale-"));
-  const port = await freePort();
-  const inspector = await freePort();
+  const port = await listenPort();
+  const inspector = await listenPort();
   const out = openSync(join(dir, "wrangler.log"), "a");
   const child = spawn(
     "bash",

@@ -17,12 +17,13 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { listenPort } from "../../scripts/listen-port";
 import { encodeClientMessage } from "../../src/shared/protocol/messages";
 import { validateAgainstMappings, type FieldMapping } from "../../test/observability/support/mapping";
 import { parseExposition } from "../../test/observability/support/prom";
 import { ingest, type LsTimestamp } from "./support/logstash-time";
 import { json, OBS, read, ROOT, yaml } from "./support/repo";
-import { freePort, start, stop, stopAll, tail, waitFor, type Proc } from "./support/procs";
+import { start, stop, stopAll, tail, waitFor, type Proc } from "./support/procs";
 import { has, need, NOT_RUN_HERE, REQUIRE_TOOLS, run } from "./support/tools";
 
 const CAN_RUN = has("prometheus") && has("promtool");
@@ -154,7 +155,7 @@ describeIf("end to end: wrangler dev + Prometheus + a bot match", () => {
   beforeAll(async () => {
     console.log(NOT_RUN_HERE);
     dir = mkdtempSync(`${tmpdir()}/pong-obs-e2e-`);
-    [workerPort, promPort, logstashPort] = [await freePort(), await freePort(), await freePort()];
+    [workerPort, promPort, logstashPort] = [await listenPort(), await listenPort(), await listenPort()];
     const persist = `${dir}/state`;
     // A snapshot of the Worker: `wrangler dev` reloads (and restarts every object, dropping the
     // game's sockets) whenever a watched source or asset file changes, which other people's edits
@@ -190,7 +191,7 @@ describeIf("end to end: wrangler dev + Prometheus + a bot match", () => {
       LOG_RETRY_MAX_MS: "1000",
     };
     const varArgs = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
-    wrangler = start("wrangler", "bash", [`${ROOT}/scripts/offline.sh`, "wrangler", "dev", "--config", `${dir}/wrangler.toml`, "--no-bundle", "--port", String(workerPort), "--ip", "127.0.0.1", "--persist-to", persist, "--inspector-port", String(await freePort()), ...varArgs], {
+    wrangler = start("wrangler", "bash", [`${ROOT}/scripts/offline.sh`, "wrangler", "dev", "--config", `${dir}/wrangler.toml`, "--no-bundle", "--port", String(workerPort), "--ip", "127.0.0.1", "--persist-to", persist, "--inspector-port", String(await listenPort()), ...varArgs], {
       cwd: dir,
       env: env(),
       logFile: `${dir}/wrangler.log`,

@@ -1,7 +1,6 @@
 /** Child processes for the end-to-end test: started in their own process group, always killed. */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 
 export interface Proc {
   name: string;
@@ -85,19 +84,6 @@ export function tail(p: Proc, lines = 40): string {
   } catch {
     return "";
   }
-}
-
-/** A TCP port free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const addr = s.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Polls `fn` until it returns a truthy value (or throws after `ms`, with `describe()` in the message). */

@@ -4,9 +4,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { listenPort } from "../../../scripts/listen-port";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const OFFLINE = join(ROOT, "scripts/offline.sh");
@@ -17,17 +17,6 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => res(port));
-    });
-    srv.on("error", rej);
-  });
-}
-
 export async function startDevServer(vars: Record<string, string> = {}): Promise<DevServer> {
   const persist = mkdtempSync(join(tmpdir(), "pong-e2e-"));
   const migrate = spawnSync("bash", [OFFLINE, WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], {
@@ -36,7 +25,7 @@ export async function startDevServer(vars: Record<string, string> = {}): Promise
     env: { ...process.env, CI: "1" },
   });
   if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
-  const port = await freePort();
+  const port = await listenPort();
   const allVars = {
     APP_ENV: "development",
     WIN_SCORE: "2",
