@@ -191,12 +191,15 @@ export class GameClient {
 
 /**
  * `silent` pings once (answered by the runtime: the object only sees the timestamp, and judges
- * only sockets that have pinged), then falls quiet for 2.5 s while `alive` keeps pinging.
+ * only sockets that have pinged), then falls quiet for 2.5 s while `alive` keeps pinging. With
+ * `alive` also sending the clock request a live client sends (`time`), the object has events to
+ * judge the heartbeats at; without, nothing at all happens there.
  */
-export async function goSilentWhileOtherPings(silent: GameClient, alive: GameClient): Promise<void> {
+export async function goSilentWhileOtherPings(silent: GameClient, alive: GameClient, { withClockRequests }: { withClockRequests: boolean }): Promise<void> {
   silent.sendRaw("ping");
   for (let i = 0; i < 5; i++) {
     alive.sendRaw("ping");
+    if (withClockRequests) alive.sendRaw(JSON.stringify({ type: "time", c: i }));
     await new Promise((r) => setTimeout(r, 500));
   }
 }

@@ -713,18 +713,19 @@ describe("lobby and liveness", () => {
     b.close();
   }, 20_000);
 
-  it("treats a player whose heartbeats stop as gone, even without a close (judged at the alarm the pings schedule)", async () => {
+  it("treats a player whose heartbeats stop as gone, even without a close: judged at the next event (the other client's clock request)", async () => {
     const users = await players(2);
     const { gameId, clients } = await startGame(users, { overrides: { winScore: 9, countdownS: 1, heartbeatTimeoutS: 1 } });
     const [a, b] = clients;
     await a.next("game_started");
-    // a falls silent for longer than the 1 s timeout. No alarm is forced by the test: the object
-    // set its own for the moment a's last pong would be too old.
-    await goSilentWhileOtherPings(a, b);
+    // a falls silent for longer than the 1 s timeout; b only pings and asks the time, as an idle client does.
+    await goSilentWhileOtherPings(a, b, { withClockRequests: true });
     const left = await b.next("player_left");
     expect(left.userId).toBe(users[0].id);
     expect((await a.waitClosed()).code).toBe(4001);
     expect(b.closed).toBeNull();
+    expect((await sessionStub(gameId).loopStats()).alarmsFor).not.toHaveProperty("heartbeat");
     b.close();
   }, 20_000);
+
 });

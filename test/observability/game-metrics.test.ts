@@ -70,7 +70,7 @@ describe("a 2P match as seen in /metrics", () => {
     const { clients } = await startGame(users, { overrides: { winScore: 9, countdownS: 1, heartbeatTimeoutS: 1 } });
     const [a, b] = clients;
     await a.next("game_started");
-    await goSilentWhileOtherPings(a, b);
+    await goSilentWhileOtherPings(a, b, { withClockRequests: true });
     expect((await b.next("player_left")).userId).toBe(users[0].id);
     const after = await scrapeUntil(
       (e) => value(e, "pong_websocket_closes_total", { reason: "heartbeat" }) > value(before, "pong_websocket_closes_total", { reason: "heartbeat" }),

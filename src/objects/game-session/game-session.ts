@@ -23,13 +23,13 @@ const RELAY_SCRATCH = new ArrayBuffer(RELAY_INPUT_BYTES);
 /**
  * One game as a lifecycle around the shared match timeline. The object holds no timer: it wakes
  * for a frame, an RPC or its one alarm (the next predicted point, a countdown second, a deadline,
- * the heartbeat check, a checkpoint: next-wake.ts), steps the timeline to the present, says what
+ * a checkpoint: next-wake.ts), steps the timeline to the present, says what
  * happened, and sleeps. Seat and phase rules are in rules.ts; durable facts in one storage record;
  * inputs accepted since the last checkpoint in the senders' socket attachments.
  */
 export class GameSession extends SessionBase {
-  private lastCheckAt = 0;
-  private lastCheckTick = -1;
+  /** When and at which tick a digest last reached every socket (a check or a point). */
+  private lastCheck = { at: 0, tick: -1 };
   /** A new instance mid-match tells everyone its digest once: a client that diverged asks for a sync. */
   private fresh = true;
 
@@ -139,10 +139,11 @@ export class GameSession extends SessionBase {
     const msg = parsed.msg;
     const rec = this.rec;
     const live = this.live;
-    if (msg.type === "time") return void this.send(ws, { type: "time", c: msg.c, s: now });
+    if (msg.type === "time") this.send(ws, { type: "time", c: msg.c, s: now }); // answered first: the answer's time is the sample
     if (!rec || !live) return;
     if (msg.type === "wake" && (this.room.attachment(ws)?.seat ?? -1) >= 0) live.wake(msg.tick, now); // before catchUp: live-match.ts
-    await this.catchUp(now);
+    await this.catchUp(now); // every frame, `time` included, judges the heartbeats once due (next-wake.ts)
+    if (msg.type === "time") return this.plan(now);
     if (msg.type === "resync") {
       this.hooks.onDesync?.();
       this.hooks.log("warn", "game.desync", { gameId: rec.gameId, userId: this.room.attachment(ws)?.userId, tick: msg.tick, digest: msg.digest, serverTick: live.tick });
@@ -240,10 +241,9 @@ export class GameSession extends SessionBase {
     this.stats.ticks += live.tick - from;
     for (const h of happened) await this.announce(h, now);
     if (rules.ended(rec.phase)) return;
-    if (this.fresh || (now - this.lastCheckAt >= CHECK_EVERY_MS && live.tick !== this.lastCheckTick)) {
+    if (this.fresh || (now - this.lastCheck.at >= CHECK_EVERY_MS && live.tick !== this.lastCheck.tick)) {
       this.sendCheck(live);
-      this.lastCheckAt = now;
-      this.lastCheckTick = live.tick;
+      this.lastCheck = { at: now, tick: live.tick };
     }
     this.fresh = false;
     if (this.heartbeatAt === null || now >= this.heartbeatAt) await this.judgeHeartbeats(now);
@@ -253,8 +253,7 @@ export class GameSession extends SessionBase {
     const { scorer, side } = h.event;
     await this.checkpoint(now);
     this.broadcast({ type: "point", scorer, side, scores: h.scores, tick: h.tick, digest: h.digest, acks: h.acks });
-    this.lastCheckAt = now; // the point's digest is the check
-    this.lastCheckTick = h.tick;
+    this.lastCheck = { at: now, tick: h.tick }; // the point's digest is the check
     if (h.over) await this.finish(now, "normal");
   }
 

@@ -2,8 +2,16 @@
  * "When must I wake next": the one alarm of a GameSession, as a pure function. The object holds no
  * timer while a match runs (a pending timer keeps it from hibernating, and hibernation-eligible
  * time is not billed), so everything time-driven comes from here: rejoin / no-show deadlines, the
- * idle lobby, the countdown's seconds, the next predicted point, the heartbeat check, the periodic
- * checkpoint, and after the end the result retries and the clean-up.
+ * idle lobby, the countdown's seconds, the next predicted point, the periodic checkpoint, and after
+ * the end the result retries and the clean-up.
+ *
+ * The heartbeat has no wake of its own. Every event judges it once it is due (game-session.ts
+ * catchUp): an input, a `wake`, and the clock-sync `time` request that every live client sends at
+ * least every 10 s (shared/net/clock-sync.ts). So a player whose line died silently is noticed
+ * within that while anyone else is still there. With no live client at all, nobody is waiting:
+ * the checkpoint wake (at most CHECKPOINT_EVERY_MS) judges it. A wake of its own, one timeout
+ * after the first moment a socket could be silent, fired about every 12 s of every match: an
+ * alarm and a row each time, about 3 % of the server's CPU at 100 matches (docs/benchmarks.md).
  */
 import type { SessionRecord } from "./record";
 import { RETRY_BASE_MS } from "../durability/retry";
@@ -15,25 +23,14 @@ export const CHECKPOINT_EVERY_MS = 60_000;
 export interface LiveTimes {
   /** Epoch ms of the next predicted point, or null (none within the horizon, or not playing). */
   pointAt: number | null;
-  /** Epoch ms from which the heartbeat is due (the first moment a player socket could be silent); judged at the first event after it. */
-  heartbeatAt: number | null;
   /** When nothing else wakes the object before it: the end of the prediction horizon (re-predict then). */
   horizonAt: number | null;
 }
 
 /** What a wake is for (counted per alarm, so the bench can say what the alarms pay for). */
-export type WakeReason = "deadline" | "idle" | "countdown" | "point" | "heartbeat" | "horizon" | "checkpoint" | "result" | "cleanup";
+export type WakeReason = "deadline" | "idle" | "countdown" | "point" | "horizon" | "checkpoint" | "result" | "cleanup";
 
-/**
- * The next wake and what it is for, or null for none. Never earlier than `now`.
- *
- * The heartbeat gets a wake of its own only one timeout after the first moment a player socket
- * could be silent: every event before that (an input, a point, a countdown second) judges the
- * heartbeats anyway once they are due, and a match in play has a point or a predicted crossing
- * every few seconds. A silent line is then noticed within two timeouts when nothing at all
- * happens, and at the next event otherwise; a wake every timeout just for this would be a billed
- * alarm and a row written each time.
- */
+/** The next wake and what it is for, or null for none. Never earlier than `now`. */
 export function plannedWake(rec: SessionRecord, live: LiveTimes, now: number): { at: number; why: WakeReason } | null {
   // Called on every event: plain comparisons, no allocation but the answer.
   let at = Infinity;
@@ -61,11 +58,6 @@ export function plannedWake(rec: SessionRecord, live: LiveTimes, now: number): {
     if (live.pointAt !== null && live.pointAt < at) {
       at = live.pointAt;
       why = "point";
-    }
-    const heartbeat = live.heartbeatAt === null ? Infinity : live.heartbeatAt + rec.config.heartbeatTimeoutS * 1000;
-    if (heartbeat < at) {
-      at = heartbeat;
-      why = "heartbeat";
     }
     if (live.horizonAt !== null && live.horizonAt < at) {
       at = live.horizonAt;

@@ -122,7 +122,7 @@ export abstract class SessionBase extends DurableObject<Env> {
     const live = this.live;
     if (!rec || !live) return;
     const playing = rec.phase === "playing";
-    const next = plannedWake(rec, { pointAt: playing ? live.nextPointAt() : null, heartbeatAt: playing ? this.heartbeatAt : null, horizonAt: playing ? live.horizonAt() : null }, now);
+    const next = plannedWake(rec, { pointAt: playing ? live.nextPointAt() : null, horizonAt: playing ? live.horizonAt() : null }, now);
     const wanted = next?.at ?? null;
     const action = alarmAction(this.alarmAt, wanted, playing);
     if (action === "set") {

@@ -8,7 +8,7 @@ import { defaultConfig } from "../../../src/shared/engine";
 import { MatchTimeline } from "../../../src/shared/timeline";
 
 const NOW = 5_000_000;
-const NONE: LiveTimes = { pointAt: null, heartbeatAt: null, horizonAt: null };
+const NONE: LiveTimes = { pointAt: null, horizonAt: null };
 
 function rec(): SessionRecord {
   const r = rules.newRecord({ gameId: "G", mode: "2p" }, sessionConfigFromVars({}, "2p"), MatchTimeline.start(defaultConfig("2p"), 1).checkpoint(), NOW);
@@ -48,25 +48,29 @@ describe("nextWake", () => {
     expect(nextWake(r, NONE, NOW)).toBe(NOW + 3000);
   });
 
-  it("a match in play wakes at the earliest of the predicted point, the heartbeat, the horizon and the checkpoint", () => {
+  it("a match in play wakes at the earliest of the predicted point, the horizon and the checkpoint", () => {
     const r = inPlay();
     expect(plannedWake(r, NONE, NOW)).toEqual({ at: NOW + CHECKPOINT_EVERY_MS, why: "checkpoint" });
-    expect(nextWake(r, { pointAt: NOW + 1234, heartbeatAt: NOW + 6001, horizonAt: null }, NOW)).toBe(NOW + 1234);
-    // The heartbeat's own wake comes one timeout after it is due (events before that judge it).
-    const hb = r.config.heartbeatTimeoutS * 1000;
-    expect(nextWake(r, { pointAt: NOW + 30_000, heartbeatAt: NOW + 6001, horizonAt: null }, NOW)).toBe(NOW + 6001 + hb);
-    expect(plannedWake(r, { pointAt: NOW + 30_000, heartbeatAt: NOW + 6001, horizonAt: null }, NOW)?.why).toBe("heartbeat");
-    expect(plannedWake(r, { pointAt: NOW + 9000, heartbeatAt: NOW + 6001, horizonAt: null }, NOW)).toEqual({ at: NOW + 9000, why: "point" });
-    expect(plannedWake(r, { pointAt: null, heartbeatAt: null, horizonAt: NOW + 10_000 }, NOW)).toEqual({ at: NOW + 10_000, why: "horizon" });
+    expect(nextWake(r, { pointAt: NOW + 1234, horizonAt: null }, NOW)).toBe(NOW + 1234);
+    expect(plannedWake(r, { pointAt: NOW + 9000, horizonAt: NOW + 5000 }, NOW)).toEqual({ at: NOW + 5000, why: "horizon" });
+    expect(plannedWake(r, { pointAt: null, horizonAt: NOW + 10_000 }, NOW)).toEqual({ at: NOW + 10_000, why: "horizon" });
     // Never in the past.
-    expect(nextWake(r, { pointAt: NOW - 5, heartbeatAt: null, horizonAt: null }, NOW)).toBe(NOW);
+    expect(nextWake(r, { pointAt: NOW - 5, horizonAt: null }, NOW)).toBe(NOW);
+  });
+
+  it("gives the heartbeat no wake of its own: with both players connected and nothing predicted, play wakes only for the checkpoint, at most CHECKPOINT_EVERY_MS away", () => {
+    const r = inPlay();
+    // Events judge the heartbeats (an idle client's clock request every 10 s); when none comes, this wake does.
+    expect(plannedWake(r, NONE, NOW)).toEqual({ at: NOW + CHECKPOINT_EVERY_MS, why: "checkpoint" });
+    r.checkpointAt = NOW - 50_000;
+    expect(plannedWake(r, NONE, NOW)).toEqual({ at: NOW + 10_000, why: "checkpoint" });
   });
 
   it("ignores live times outside play (a paused match waits for its deadlines only)", () => {
     const r = inPlay();
     rules.seatAway(r, 1, NOW);
     expect(r.phase).toBe("paused");
-    expect(nextWake(r, { pointAt: NOW + 10, heartbeatAt: NOW + 10, horizonAt: NOW + 10 }, NOW)).toBe(NOW + r.config.rejoinTimeoutS * 1000);
+    expect(nextWake(r, { pointAt: NOW + 10, horizonAt: NOW + 10 }, NOW)).toBe(NOW + r.config.rejoinTimeoutS * 1000);
   });
 
   it("after the end: retries an unrecorded or unreported result soon, otherwise wakes only to clean up", () => {
