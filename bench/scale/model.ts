@@ -14,10 +14,13 @@ export const TARGET_PER_SHARD = 400;
 export const ASSUME = {
   /** Average match length, s: concurrent matches / this = match starts per second. */
   matchSeconds: 50,
-  /** Each live game reports metrics every 5 s (SessionMetrics' flush). */
-  metricsEveryS: 5,
-  /** Live-list updates per match (phase changes and points: waiting, countdown, playing, ~9 points, finished). */
-  liveUpdatesPerMatch: 12,
+  /** Each live game reports metrics every TICK_FLUSH_MS while it runs (SessionMetrics' flush; edges aside); test/bench/scale-model.test.ts holds them equal. */
+  metricsEveryS: 30,
+  /**
+   * Live-list updates per match: the shape changes (opened, second seat, countdown, playing,
+   * finished) and a score at most every LIVE_SCORE_EVERY_MS (none in a 50 s match; one for safety).
+   */
+  liveUpdatesPerMatch: 6,
   /** LogShipper ingest calls per match (one per turn that logged: open, pair, start, points, end...). */
   logCallsPerMatch: 20,
   /** Plays per match start (2-player). */

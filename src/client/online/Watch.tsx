@@ -36,7 +36,7 @@ export function Watch() {
       <h1 id="page-title" tabIndex={-1}>
         Live games
       </h1>
-      <p class="lede">Matches being played right now. The list refreshes by itself.</p>
+      <p class="lede">Matches being played right now. The list refreshes by itself; its scores are at most a minute old, and Watch shows the game live.</p>
       {error && !games ? <LoadError error={error} onRetry={() => setAttempt((n) => n + 1)} /> : null}
       {!games && !error ? <Spinner label="Loading…" /> : null}
       {games && games.length === 0 ? (
