@@ -24,7 +24,8 @@
  *   --state disk|tmpfs      load: where wrangler dev keeps its local state (default tmpfs: see bench/load/index.ts)
  *   --local-observability   load: leave wrangler dev's local trace store on (off by default)
  *   --retry-noisy-pct X     load: run a step again once if other processes used more than X % of a core in its window (default 50; 0 = never)
- *   --source worktree|head  load: bench a copy of the working tree (default) or of the last commit
+ *   --source worktree|head|REV  load: bench a copy of the working tree (default), of the last commit, or of
+ *                           any git tree-ish (driven by today's bots: same protocol only; else use --only ab)
  *   --label NAME            load: suffix of the results file name
  *   --section KEY           load: docs/benchmarks.md section to write (default "load")
  *   --json-out FILE         load: also write the raw JSON to FILE
@@ -42,7 +43,7 @@ import { runProfile } from "./load/profile";
 import { runTournamentWait } from "./load/tournament";
 import { runFloodBench } from "./load/flood";
 import { runScaleBench } from "./scale/index";
-import { stopAllDevServers } from "./load/server";
+import { stopAllDevServers, type SourceMode } from "./load/server";
 import { machineLine } from "./machine";
 import { updateSection } from "./report";
 
@@ -50,7 +51,7 @@ import { updateSection } from "./report";
 interface PartOptions extends Omit<LoadOptions, "log" | "writeJson" | "countdownS" | "source"> {
   durationMs?: number;
   warmupMs?: number;
-  source?: "worktree" | "head";
+  source?: SourceMode;
   section?: string;
   fromJson?: string;
   abRevs?: string[];
@@ -181,7 +182,7 @@ function parseArgs(argv: string[]): { only: string[]; options: PartOptions; writ
         options.quietPct = num();
         break;
       case "--source":
-        options.source = choice(["worktree", "head"] as const);
+        options.source = value(); // worktree, head, or any git tree-ish (server.ts extracts it)
         break;
       case "--from-json":
         options.fromJson = value();
